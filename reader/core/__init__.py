@@ -1,0 +1,1 @@
+"""The widget-free core: parsing, annotations, anchoring and storage. Imports no Qt."""

@@ -1,0 +1,1 @@
+"""Package data: icons, styles and the bundled sample library (installed as reader.resources)."""
