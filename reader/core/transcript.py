@@ -118,3 +118,164 @@ _WORD = re.compile(r"\w+(?:['’]\w+)*")
 def text_sha256(text: str) -> str:
     """The hash recorded in sidecars: SHA-256 of the canonical text encoded as UTF-8."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading and parsing (the implementation lives in frontmatter_meta, body and markup)
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+_HEAD_BYTES = 64 * 1024
+
+
+def load_transcript(path: Path) -> Transcript:
+    """Read and parse one file; never raises for bad content or an unreadable file."""
+    path = Path(path)
+    try:
+        st = path.stat()
+        if st.st_size > MAX_FILE_BYTES:
+            meta = _empty_meta(path)
+            meta.errors.append(f"file too large ({st.st_size} bytes)")
+            _set_stat(meta, path)
+            return Transcript(meta, "", [])
+        data = path.read_bytes()
+    except OSError as exc:
+        meta = _empty_meta(path)
+        meta.errors.append(f"cannot read the file: {exc.strerror or exc}")
+        _set_stat(meta, path)
+        return Transcript(meta, "", [])
+    transcript = parse_transcript(data, path)
+    _set_stat(transcript.meta, path)
+    return transcript
+
+
+def parse_transcript(data: bytes, path: Path) -> Transcript:
+    """Parse file bytes: front matter → `EpisodeMeta`, body → canonical text and blocks."""
+    from . import body as _body
+    from . import frontmatter_meta as fm
+
+    path = Path(path)
+    meta = _empty_meta(path)
+    meta.size = len(data)
+    text = _decode_into(meta, data)
+    if text is None:
+        return Transcript(meta, "", [])
+    split = fm.split_front_matter(text)
+    meta.front_matter = split.kind
+    meta.warnings.extend(split.warnings)
+    meta.errors.extend(split.errors)
+    if split.data:
+        fm.apply_front_matter(meta, split.data)
+    try:
+        canonical, blocks, key = _body.parse_body(split.body, meta.speakers)
+    except RecursionError:
+        meta.errors.append("the body is too deeply nested to parse")
+        return Transcript(meta, "", [])
+    _finish_meta(meta, split.data, blocks, canonical, key)
+    return Transcript(meta, canonical, blocks, key)
+
+
+def read_metadata(path: Path) -> EpisodeMeta:
+    """Metadata for the episode list: front matter and the speaker key; cheap, never raises.
+
+    Reads only the head of the file unless the front matter is longer; falls back to the first
+    heading for the title when there is no front-matter title.
+    """
+    from . import body as _body
+    from . import frontmatter_meta as fm
+
+    path = Path(path)
+    meta = _empty_meta(path)
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(_HEAD_BYTES)
+            if len(data) == _HEAD_BYTES:
+                # keep reading while the front matter may still be open (rare, bounded)
+                while b"\n---" not in data[3:] and b"\n+++" not in data[3:]:
+                    more = fh.read(_HEAD_BYTES)
+                    if not more or len(data) > MAX_FILE_BYTES:
+                        break
+                    data += more
+                cut = data.rfind(b"\n")
+                if cut > 0:
+                    data = data[: cut + 1]
+    except OSError as exc:
+        meta.errors.append(f"cannot read the file: {exc.strerror or exc}")
+        _set_stat(meta, path)
+        return meta
+    _set_stat(meta, path)
+    text = _decode_into(meta, data)
+    if text is None:
+        return meta
+    split = fm.split_front_matter(text)
+    meta.front_matter = split.kind
+    meta.warnings.extend(split.warnings)
+    meta.errors.extend(split.errors)
+    if split.data:
+        fm.apply_front_matter(meta, split.data)
+    raws = _body.lex(_body.prepare(split.body[:16384]))
+    key, key_blocks = _body.find_speaker_key(raws)
+    blocks: list[Block] = []
+    first_heading = None
+    for raw in [r for i, r in enumerate(raws[:4]) if i not in key_blocks][:2]:
+        if raw.kind == "heading":
+            first_heading = " ".join(raw.lines)
+            break
+    if first_heading is None:
+        first_heading = ""
+    _finish_meta(meta, split.data, blocks, "", key, first_heading)
+    return meta
+
+
+def _empty_meta(path: Path) -> EpisodeMeta:
+    from .frontmatter_meta import prettify_stem
+
+    return EpisodeMeta(path=path, title=prettify_stem(path))
+
+
+def _set_stat(meta: EpisodeMeta, path: Path) -> None:
+    try:
+        st = path.stat()
+    except OSError:
+        return
+    meta.size = st.st_size
+    meta.mtime = st.st_mtime
+
+
+def _decode_into(meta: EpisodeMeta, data: bytes) -> str | None:
+    from .frontmatter_meta import decode_bytes
+
+    text, encoding, warnings, errors = decode_bytes(data)
+    meta.encoding = encoding
+    meta.warnings.extend(warnings)
+    meta.errors.extend(errors)
+    return text
+
+
+def _finish_meta(
+    meta: EpisodeMeta,
+    data: dict[str, Any],
+    blocks: list[Block],
+    text: str,
+    key: dict[str, str],
+    first_heading: str | None = None,
+) -> None:
+    """Title fallback (first heading) and speakers merged with the key and the turns."""
+    from .frontmatter_meta import clean_str, merge_speakers
+    from .markup import render_inline
+
+    if meta.title == _empty_meta(meta.path).title and not clean_str(data.get("title")):
+        heading = first_heading
+        if heading is None:
+            # only a heading at the top of the body is a title (not a "Break" mid-way)
+            for b in blocks[:3]:
+                if b.kind == "heading":
+                    heading = text[b.start : b.end]
+                    break
+                if b.kind in ("turn", "paragraph"):
+                    break
+        elif heading:
+            heading = render_inline(heading)[0]
+        if heading:
+            meta.title = heading
+    turn_speakers = [b.speaker for b in blocks if b.kind == "turn" and b.speaker]
+    meta.speakers = merge_speakers(meta.speakers, list(key.values()), turn_speakers)

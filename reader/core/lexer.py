@@ -1,0 +1,138 @@
+"""Pass 1 of body parsing: the body's lines → raw blocks (see `reader.core.body`).
+
+Paragraphs, ATX headings (``{#id}`` stripped), list items, block quotes, footnotes, table rows
+and fenced code (kept as plain paragraphs). Indented lines are prose, never code blocks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class Raw:
+    """A block before inline rendering: its kind, source lines and level."""
+
+    kind: str  # "para", "heading", "list_item", "quote", "fence", "footnote"
+    lines: list[str] = field(default_factory=list)
+    level: int = 0
+    marker: str | None = None
+
+
+_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+_ATX = re.compile(r"^[ \t]{0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
+_ATX_TAIL = re.compile(r"(?:[ \t]+#+)?[ \t]*(?:\{#[^}]*\})?[ \t]*$")
+_HEADING_ID = re.compile(r"[ \t]*\{[#.][^}]*\}[ \t]*$")
+_THEMATIC = re.compile(r"^[ \t]{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_SETEXT = re.compile(r"^[ \t]{0,3}=+[ \t]*$")
+_QUOTE = re.compile(r"^[ \t]{0,3}((?:>[ \t]?)+)(.*)$")
+_LIST = re.compile(r"^([ \t]*)([-*+•]|\d{1,4}[.)])[ \t]+(\S.*)$")
+_FOOTNOTE = re.compile(r"^\[\^([^\]\s]{1,40})\]:[ \t]*(.*)$")
+_TABLE_SEP = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*$")
+_TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
+
+
+def _indent(prefix: str) -> int:
+    return len(prefix.expandtabs(4))
+
+
+def lex(body: str) -> list[Raw]:
+    """Split the body into raw blocks (see the module docstring)."""
+    out: list[Raw] = []
+    cur: Raw | None = None
+    fence: str | None = None
+    list_stack: list[int] = []
+
+    def flush() -> None:
+        nonlocal cur
+        if cur is not None and cur.lines:
+            out.append(cur)
+        cur = None
+
+    for line in body.split("\n"):
+        if fence is not None:
+            stripped = line.strip()
+            if stripped.startswith(fence) and stripped.strip(fence[0]) == "":
+                flush()
+                fence = None
+            elif not stripped:
+                flush()
+            else:
+                if cur is None:
+                    cur = Raw("fence")
+                cur.lines.append(stripped)
+            continue
+        if not line.strip():
+            flush()
+            continue
+        m = _FENCE.match(line)
+        if m:
+            flush()
+            fence = m[1]
+            continue
+        m = _ATX.match(line)
+        if m:
+            flush()
+            list_stack.clear()
+            text = _ATX_TAIL.sub("", m[2] or "")
+            text = _HEADING_ID.sub("", text)
+            if text.strip():
+                out.append(Raw("heading", [text], len(m[1])))
+            continue
+        if _THEMATIC.match(line) and not (cur and cur.kind == "list_item"):
+            flush()
+            continue
+        if _SETEXT.match(line) and cur is not None and cur.kind == "para" and len(cur.lines) == 1:
+            cur.kind = "heading"
+            cur.level = 1
+            flush()
+            continue
+        m = _QUOTE.match(line)
+        if m:
+            level = m[1].count(">")
+            content = m[2].strip()
+            if not content:
+                flush()
+                continue
+            if cur is None or cur.kind != "quote" or cur.level != level:
+                flush()
+                cur = Raw("quote", level=level)
+            cur.lines.append(content)
+            continue
+        m = _LIST.match(line)
+        if m and not (cur is not None and cur.kind == "para" and _para_continues(m)):
+            flush()
+            indent = _indent(m[1])
+            while list_stack and list_stack[-1] >= indent:
+                list_stack.pop()
+            list_stack.append(indent)
+            cur = Raw("list_item", [m[3]], min(len(list_stack), 6), m[2])
+            continue
+        m = _FOOTNOTE.match(line)
+        if m:
+            flush()
+            cur = Raw("footnote", [f"[{m[1]}] {m[2]}"])
+            continue
+        if _TABLE_ROW.match(line):
+            flush()
+            if not _TABLE_SEP.match(line):
+                cells = [c.strip() for c in line.strip().strip("|").split("|")]
+                out.append(Raw("para", [" | ".join(c for c in cells if c)]))
+            continue
+        if cur is None:
+            list_stack.clear()
+            cur = Raw("para")
+        stripped = line.strip()
+        if stripped.endswith("\\") and not stripped.endswith("\\\\"):
+            stripped = stripped[:-1].rstrip()  # a hard line break
+        if stripped:
+            cur.lines.append(stripped)
+    flush()
+    return out
+
+
+def _para_continues(m: re.Match[str]) -> bool:
+    """An ordered marker other than ``1.`` does not interrupt a paragraph (hard-wrapped prose)."""
+    marker = m[2]
+    return marker[0].isdigit() and marker[:-1] != "1"

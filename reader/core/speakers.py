@@ -1,0 +1,226 @@
+"""Pass 2 of body parsing: the speaker key at the top and speaker labels at line starts.
+
+See `reader.core.body` for the conventions and the decisions taken where they are ambiguous.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .lexer import Raw
+
+_KEY_DASH = re.compile(
+    r"^(?P<label>[A-Z][A-Za-z]{0,5}\.?|[A-Z]{1,6}\d?)[ \t]*(?:[-–—=]|\t)[ \t]*"
+    r"(?P<name>\S.{0,80}?)[ \t]*$"
+)
+_KEY_SPACE = re.compile(r"^(?P<label>[A-Z][A-Za-z]{0,4}\.?)[ \t]*[ \t:][ \t]*(?P<name>\S.{0,60}?)$")
+_BARE_NAME = re.compile(r"^[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2}$")
+_NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|van|von|de|der|den|da|di|du|le|la|del|bin|al|St\.?)$")
+
+
+def _namelike(name: str, max_words: int = 6) -> bool:
+    words = name.split()
+    if not words or len(words) > max_words or name[-1] in ".,;:!?":
+        return False
+    return all(_NAME_WORD.match(w) for w in words) and words[0][0].isupper()
+
+
+def _initials_match(label: str, name: str) -> bool:
+    initials = "".join(w[0] for w in name.split() if w[0].isupper())
+    return label.rstrip(".").upper() in (initials.upper(), initials[:1].upper())
+
+
+def _key_line(line: str) -> tuple[str, str] | None:
+    """(label, name) when ``line`` is a key line, else None."""
+    line = line.strip().strip("*_").strip()
+    m = _KEY_DASH.match(line)
+    if m:
+        name = re.split(r"\s+[-–—]\s+", m["name"])[0].strip().strip("*_")
+        tab_only = "\t" in line and not re.search(r"[-–—=]", line)
+        if (
+            name
+            and name[0].isupper()
+            and len(name.split()) <= 8
+            and name[-1] not in ".?!"
+            and (not tab_only or _namelike(name, 5))
+        ):
+            return m["label"], name
+    m = _KEY_SPACE.match(line)
+    if (
+        m
+        and _namelike(m["name"], 5)
+        and (len(m["name"].split()) >= 2 or _initials_match(m["label"], m["name"]))
+    ):
+        if _initials_match(m["label"], m["name"]) or m["label"] == m["name"].split()[0]:
+            return m["label"], m["name"]
+    return None
+
+
+def find_speaker_key(raws: list[Raw], max_blocks: int = 5) -> tuple[dict[str, str], set[int]]:
+    """The key (label → name) from the first blocks, and the indices of the key blocks."""
+    key: dict[str, str] = {}
+    key_blocks: set[int] = set()
+    for idx, raw in enumerate(raws[:max_blocks]):
+        if raw.kind != "para":
+            if key:
+                break
+            continue
+        parsed = [_key_line(line) for line in raw.lines]
+        real = [p for p in parsed if p]
+        if not real:
+            if key:
+                break
+            continue
+        if len(real) != len(parsed):
+            # bare names ("Nancy") are key entries only next to real key lines
+            pairs = zip(parsed, raw.lines, strict=True)
+            if not all(p or _BARE_NAME.match(line.strip()) for p, line in pairs):
+                if key:
+                    break
+                continue
+        for p, line in zip(parsed, raw.lines, strict=True):
+            label, name = p if p else (line.strip(), line.strip())
+            key.setdefault(label, name)
+        key_blocks.add(idx)
+    return key, key_blocks
+
+
+_BOLD_LABEL = re.compile(
+    r"^(?:\*\*|__)(?P<name>[^*_\n]{1,60}?)[ \t]*(?::[ \t]*(?:\*\*|__)|(?:\*\*|__)[ \t]*:)[ \t]*"
+    r"(?P<rest>.*)$"
+)
+_PLAIN_LABEL = re.compile(
+    r"^(?P<name>[^\W\d_][\w.'’&-]*(?: [\w.'’&-]+){0,4}?)"
+    r"(?:[ \t]+\((?P<paren>[^()\n]{1,40})\))?"
+    r"(?:[ \t]+(?P<ts>\[?\d{1,2}(?::\d{2}){1,2}(?:\.\d+)?\]?))?"
+    r"[ \t]*:(?:[ \t]+(?P<rest>.*)|[ \t]*)$"
+)
+_CAPS_ALONE = re.compile(
+    r"^(?:[A-Z]+ )?(?:SPEAKER|INTERVIEWER|INTERVIEWEE|CHAIR|PRESENTER|HOST|AUDIENCE|FACILITATOR)"
+    r"(?: [A-Z0-9]+)?$"
+)
+_GENERIC = re.compile(
+    r"^(?:Q|A|Speaker ?\d{1,2}|Speaker [A-Z]|Interviewer|Interviewee|Int\.?|Audience(?: member)?|"
+    r"Moderator|Host|Guest|Chair|Presenter|Facilitator|Participant ?\d*|Respondent ?\d*|"
+    r"Question|Answer|Unknown|Unknown speaker|Male|Female|Man|Woman|Panel|Panelist ?\d*)$",
+    re.I,
+)
+_NOT_SPEAKERS = frozenset(
+    "note notes nb edit update updates source sources summary example examples link links "
+    "transcript topic topics agenda date time location slides video audio abstract bio title "
+    "warning todo disclaimer reference references tldr tl;dr see also pros cons result results "
+    "status action actions decision decisions outcome outcomes goal goals problem solution "
+    "background context conclusion conclusions motivation overview definition definitions "
+    "important tip tips caveat caveats aside question questions bonus fun fact quote answer "
+    "rationale idea ideas proposal proposals issue issues resources further reading "
+    "http https mailto ps p.s. re fyi eg e.g i.e ie etc".split()
+)
+_PSEUDO = frozenset(
+    "break intro outro jingle music interlude ad ads sponsor sponsors transition theme "
+    "ad break cold open".split()
+)
+
+
+@dataclass(slots=True)
+class Label:
+    """A speaker label found at the start of a line: written form, speaker name and rest."""
+
+    label: str
+    speaker: str
+    rest: str
+
+
+class Speakers:
+    """Decides which labels at line starts are speakers, for one document."""
+
+    def __init__(self, key: dict[str, str], known: list[str], raws: list[Raw]) -> None:
+        self.key = key
+        self.known = {n.casefold() for n in known} | {n.casefold() for n in key.values()}
+        self.known |= {n.split()[0].casefold() for n in self.known if n.split()}
+        labels = sorted(key, key=len, reverse=True)
+        self.key_re = (
+            re.compile(
+                r"^(?:\*\*|__)?(" + "|".join(re.escape(x) for x in labels) + r")(?:\*\*|__)?"
+                r"(?:[ \t]*:[ \t]*|[ \t]+|$)(?P<rest>.*)$"
+            )
+            if labels
+            else None
+        )
+        counts: Counter[str] = Counter()
+        bold: Counter[str] = Counter()
+        for raw in raws:
+            if raw.kind == "para":
+                for line in raw.lines:
+                    m = _PLAIN_LABEL.match(line)
+                    if m:
+                        counts[m["name"]] += 1
+                    else:
+                        m = _BOLD_LABEL.match(line)
+                        if m:
+                            bold[m["name"].strip()] += 1
+        self.counts = counts
+        self.bold_counts = bold
+        # a conversation: at least two bold labels used more than once
+        self.bold_dialogue = sum(1 for n in bold.values() if n >= 2) >= 2
+
+    def match(self, line: str) -> Label | None:
+        """The speaker label at the start of ``line``, or None."""
+        if self.key_re is not None:
+            m = self.key_re.match(line)
+            if m:
+                return Label(m[1], self.key[m[1]], m["rest"].strip())
+        m = _BOLD_LABEL.match(line)
+        if m:
+            name = m["name"].strip()
+            alone = not m["rest"].strip()
+            if self._bold_ok(name) or (alone and self._bold_alone_ok(name)):
+                return Label(name, self.key.get(name, name), m["rest"].strip())
+            return None
+        if line[:1].isalpha():
+            m = _PLAIN_LABEL.match(line)
+            if m and self._plain_ok(m["name"], m["paren"]):
+                name = m["name"]
+                speaker = self.key.get(name, name)
+                if m["paren"]:
+                    paren = m["paren"].strip()
+                    speaker = paren if paren.casefold() in self.known else f"{name} ({paren})"
+                    name = f"{name} ({paren})"
+                rest = (m["rest"] or "").strip()
+                if m["ts"]:
+                    rest = f"{m['ts']} {rest}".strip()
+                return Label(name, speaker, rest)
+        if _CAPS_ALONE.match(line):
+            return Label(line, line.title(), "")
+        return None
+
+    def _bold_ok(self, name: str) -> bool:
+        low = name.casefold()
+        if low in self.known or name in self.key or _GENERIC.match(name):
+            return True
+        if low in _PSEUDO or low in _NOT_SPEAKERS or "http" in low or len(name.split()) > 6:
+            return False
+        if self.bold_counts[name] >= 2:
+            return True
+        return self.bold_dialogue and _namelike(name, 6)
+
+    def _bold_alone_ok(self, name: str) -> bool:
+        """``**Name:**`` alone on its line (a label for the next paragraph) needs only a name."""
+        low = name.casefold()
+        return low not in _PSEUDO and low not in _NOT_SPEAKERS and _namelike(name, 6)
+
+    def _plain_ok(self, name: str, paren: str | None = None) -> bool:
+        low = name.casefold()
+        if low in self.known or name in self.key or _GENERIC.match(name):
+            return True
+        if paren and paren.strip().casefold() in self.known:
+            return True
+        if low in _NOT_SPEAKERS or low in _PSEUDO or not _namelike(name, 5):
+            return False
+        return self.counts[name] >= 2
+
+    def starts_with_name(self, line: str) -> bool:
+        """True when the line begins with a key label or a known speaker's (first) name."""
+        first = line.split(maxsplit=1)[0].rstrip(".,:;…")
+        return first in self.key or first.casefold() in self.known

@@ -1,0 +1,263 @@
+"""Front matter, decoding, metadata and the never-raise contract of `reader.core.transcript`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from reader.core.frontmatter_meta import parse_duration, prettify_stem
+from reader.core.transcript import Transcript, load_transcript, parse_transcript, read_metadata
+
+P = Path("episode-one.md")
+
+
+def parse(text: str | bytes, path: Path = P) -> Transcript:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return parse_transcript(data, path)
+
+
+IRISS = """---
+title: "Effective user involvement"
+subtitle: "Peter Beresford discusses user involvement."
+date: "2010-01-20T00:00:00+00:00"
+categories: ["Co-production"]
+hosts: []
+speakers: ["Peter Beresford"]
+iriss_episode_libsyn_url: "https://podcast.example.org/effective-user-involvement-0"
+iriss_archive_libsyn_duration: "44:10"
+iriss_archive_website_url: "/resources/irissfm/effective-user-involvement"
+---
+PB - Peter Beresford\x20\x20
+MM = Michael McEwan
+
+PB Hello it's good to be here today.
+
+MM Thanks.
+"""
+
+
+def test_iriss_front_matter_and_key() -> None:
+    t = parse(IRISS)
+    m = t.meta
+    assert m.errors == [] and m.warnings == []
+    assert m.front_matter == "yaml"
+    assert m.title == "Effective user involvement"
+    assert m.subtitle == "Peter Beresford discusses user involvement."
+    assert m.date == dt.date(2010, 1, 20)
+    assert m.duration_seconds == 2650
+    assert m.speakers == ["Peter Beresford", "Michael McEwan"]
+    assert m.tags == ["Co-production"]
+    assert m.source_urls == ["https://podcast.example.org/effective-user-involvement-0"]
+    assert m.fields["date"] == "2010-01-20T00:00:00+00:00"
+    json.dumps(m.fields)
+    assert t.speaker_key == {"PB": "Peter Beresford", "MM": "Michael McEwan"}
+    assert t.text == (
+        "PB - Peter Beresford\nMM = Michael McEwan\nHello it's good to be here today.\nThanks."
+    )
+
+
+def test_read_metadata_matches_full_parse(tmp_path: Path) -> None:
+    f = tmp_path / "x.md"
+    f.write_text(IRISS, encoding="utf-8")
+    meta = read_metadata(f)
+    full = load_transcript(f).meta
+    assert meta.title == full.title
+    assert meta.speakers == full.speakers
+    assert meta.date == full.date and meta.duration_seconds == full.duration_seconds
+    assert meta.size == f.stat().st_size and meta.mtime == f.stat().st_mtime
+
+
+def test_toml_front_matter() -> None:
+    t = parse(
+        '+++\ntitle = "Episode 152"\ndescription = """\n  A big week.\n  """\n'
+        "date = 2022-03-11T14:19:00+10:30\npodcast_duration = 1685\n"
+        'permalink = "https://example.org/episode-152/"\n+++\n\n## Overview {#overview}\n\nHi.\n'
+    )
+    m = t.meta
+    assert m.errors == []
+    assert m.front_matter == "toml"
+    assert (m.title, m.date, m.duration_seconds) == ("Episode 152", dt.date(2022, 3, 11), 1685)
+    assert m.subtitle == "A big week."
+    assert m.source_urls == ["https://example.org/episode-152/"]
+    assert m.fields["date"] == "2022-03-11T14:19:00+10:30"
+    assert t.text == "Overview\nHi."
+    assert t.blocks[0].kind == "heading" and t.blocks[0].level == 2
+
+
+def test_no_front_matter_title_from_heading_or_stem() -> None:
+    assert parse("# My Title\n\nBody.").meta.title == "My Title"
+    assert parse("Just text.", Path("the-changelog-327.md")).meta.title == "The changelog 327"
+    assert parse("Just text.").meta.front_matter == "none"
+    assert prettify_stem(Path("care- opinion.md")) == "Care opinion"
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("44:10", 2650),
+        ("1:02:03", 3723),
+        ("PT23M02S", 1382),
+        ("PT1H", 3600),
+        (1685, 1685),
+        ("24:19", 1459),
+        ("90", 90),
+        ("soon", None),
+        (None, None),
+    ],
+)
+def test_durations(value: object, seconds: int | None) -> None:
+    assert parse_duration(value) == seconds
+
+
+def test_duration_fields_in_order() -> None:
+    fm = '---\nduration: "PT23M02S"\nduration_formatted: "23:02"\n---\nx'
+    assert parse(fm).meta.duration_seconds == 1382
+    assert parse('---\npodcast_duration: "24:19"\n---\nx').meta.duration_seconds == 1459
+
+
+def test_date_fallbacks_and_odd_values() -> None:
+    assert parse("---\ndate: 2019-02-11\n---\nx").meta.date == dt.date(2019, 2, 11)
+    m = parse('---\niriss_archive_libsyn_publicationdate: "2012-03-06T00:00:00+00:00"\n---\nx')
+    assert m.meta.date == dt.date(2012, 3, 6)
+    bad = parse('---\ntitle: 42\ndate: "2019-02-30"\n---\nx').meta
+    assert bad.errors == []
+    assert bad.title == "42"
+    assert bad.date is None
+    assert any("impossible date" in w for w in bad.warnings)
+    listy = parse("---\ntitle: [a, b]\n---\nx").meta
+    assert listy.errors == [] and listy.title == "Episode one" and listy.warnings
+
+
+def test_speakers_merged_from_front_matter_key_and_turns() -> None:
+    text = (
+        "---\nspeakers:\n  - Jack Dorsey\nhosts: ['Stephan Livera']\nguests: [robert-jolly]\n---\n"
+        "Stephan Livera: Welcome.\n\nJack Dorsey: Thanks.\n\nElizabeth Stark: Hi.\n\n"
+        "Elizabeth Stark: Bye.\n"
+    )
+    m = parse(text).meta
+    assert m.speakers == ["Jack Dorsey", "Stephan Livera", "Robert Jolly", "Elizabeth Stark"]
+
+
+def test_tags_and_categories_and_urls() -> None:
+    m = parse(
+        "---\ntags: [a, b]\ncategories: original\nmedia: https://example.org/m\n"
+        "additional_resources:\n  - url: http://example.org/r\n"
+        "website: /resources/page\n---\nx"
+    ).meta
+    assert m.tags == ["a", "b", "original"]
+    assert m.source_urls == ["https://example.org/m", "http://example.org/r"]
+
+
+def test_front_matter_value_with_triple_dash() -> None:
+    t = parse(
+        "---\ntitle: Miniscript\nmedia: https://example.org/Sanket-and-Miniscript---Episode-17\n"
+        "---\nSpeaker 0: 00:00:15\n\nWelcome back.\n"
+    )
+    assert t.meta.errors == []
+    assert t.meta.source_urls == ["https://example.org/Sanket-and-Miniscript---Episode-17"]
+    assert t.text == "00:00:15\nWelcome back."
+
+
+def test_unterminated_front_matter_is_a_warning() -> None:
+    t = parse("---\ntitle: x\n\nBody text here.\n")
+    assert t.meta.errors == []
+    assert any("unterminated" in w for w in t.meta.warnings)
+    assert t.meta.front_matter == "none"
+    assert "Body text here." in t.text
+
+
+def test_invalid_yaml_is_an_error_but_body_parses() -> None:
+    t = parse("---\ntitle: [unclosed\n---\nStill here.\n")
+    assert t.meta.errors and "YAML" in t.meta.errors[0]
+    assert t.text == "Still here."
+
+
+def test_python_tags_never_execute() -> None:
+    t = parse("---\ntitle: !!python/object/apply:os.system ['echo pwned']\n---\nx\n")
+    assert t.meta.errors and "refused" in t.meta.errors[0]
+    assert t.text == "x"
+
+
+def test_billion_laughs_is_refused_fast() -> None:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 10):
+        prev, cur = chr(ord("a") + i - 1), chr(ord("a") + i)
+        lines.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    doc = "---\n" + "\n".join(lines) + "\n---\nbody\n"
+    start = time.perf_counter()
+    t = parse(doc)
+    assert time.perf_counter() - start < 1.0
+    assert t.meta.errors and "refused" in t.meta.errors[0]
+    many = "---\nx: &x 1\ny: [" + ",".join(["*x"] * 150) + "]\n---\nb"
+    assert "aliases" in parse(many).meta.errors[0]
+    recursive = parse("---\na: &a [*a]\n---\nb").meta
+    assert recursive.errors
+
+
+def test_a_few_aliases_are_fine() -> None:
+    m = parse("---\nbase: &b {x: 1}\nother: *b\ntitle: ok\n---\nb").meta
+    assert m.errors == [] and m.fields["other"] == {"x": 1}
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        ("\ufeff---\ntitle: Café\n---\nHé.\n".encode(), "utf-8-sig"),
+        ("---\ntitle: Café\n---\nHé.\n".encode("utf-16"), "utf-16"),
+        ("---\ntitle: Café\n---\nHé.\n".encode("cp1252"), "cp1252"),
+    ],
+)
+def test_encodings(data: bytes, encoding: str) -> None:
+    t = parse(data)
+    assert t.meta.errors == []
+    assert t.meta.encoding == encoding
+    assert t.meta.title == "Café" and t.text == "Hé."
+    assert bool(t.meta.warnings) == (encoding == "cp1252")
+
+
+def test_crlf_and_cr_line_endings() -> None:
+    lf = "---\ntitle: T\n---\nPB - Peter B\n\nPB One\ntwo\n\nThree\n"
+    for newline in ("\r\n", "\r"):
+        t = parse(lf.replace("\n", newline))
+        assert t.text == parse(lf).text
+        assert "\r" not in t.text
+
+
+def test_binary_file_is_an_error() -> None:
+    t = parse(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    assert t.text == "" and t.blocks == []
+    assert t.meta.errors == ["not a text file (it contains NUL bytes)"]
+
+
+def test_unreadable_file_still_gives_an_entry(tmp_path: Path) -> None:
+    missing = tmp_path / "gone.md"
+    t = load_transcript(missing)
+    assert t.text == "" and t.blocks == [] and t.meta.errors
+    meta = read_metadata(missing)
+    assert meta.errors and meta.title == "Gone"
+    folder = tmp_path / "dir.md"
+    folder.mkdir()
+    assert load_transcript(folder).meta.errors
+
+
+def test_nfc_normalisation() -> None:
+    t = parse("---\ntitle: Cafe\u0301\n---\nCafe\u0301 au lait.\n")
+    assert t.meta.title == "Café"
+    assert t.text == "Café au lait."
+
+
+def test_large_file_is_fast() -> None:
+    turn = "AB Some words here, and *emphasis*, and a [link](http://x.org) [00:12:34].\n\n"
+    body = "AB - Alice Brown\n\n" + turn * 3500  # ~250 KB
+    data = ("---\ntitle: Big\n---\n" + body).encode()
+    assert len(data) > 240_000
+    parse_transcript(data, P)
+    start = time.perf_counter()
+    t = parse_transcript(data, P)
+    elapsed = time.perf_counter() - start
+    assert len(t.blocks) == 3501
+    assert elapsed < 0.5  # well under 100 ms on a quiet machine; generous for shared CI
