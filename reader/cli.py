@@ -1,4 +1,4 @@
-"""The command line: open the window, or `check` / `annotate` without one.
+"""The command line: open the window, or `check` / `annotate` / `search` without one.
 
 `transcript-reader [PATH]` opens the window; subcommands run headless and never need a display.
 Exit codes: 0 success, 1 the requested change could not be made, 2 bad usage or unusable PATH.
@@ -16,7 +16,7 @@ from typing import Any
 
 from reader import __version__
 
-SUBCOMMANDS = ("check", "annotate")
+SUBCOMMANDS = ("check", "annotate", "search")
 
 
 def _size(value: str) -> tuple[int, int]:
@@ -82,6 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_check(_check_parser().parse_args(args[1:]))
     if args and args[0] == "annotate":
         return cmd_annotate(_annotate_parser().parse_args(args[1:]))
+    if args and args[0] == "search":
+        from reader.cli_search import cmd_search
+
+        return cmd_search(args[1:])
     ns = _gui_parser().parse_args(args)
     if ns.path and not Path(ns.path).exists():
         print(f"transcript-reader: no such file or folder: {ns.path}", file=sys.stderr)

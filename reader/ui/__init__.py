@@ -1,0 +1,1 @@
+"""Qt widgets of the reader: each module one part of the window."""

@@ -1,0 +1,478 @@
+"""The reading pane: one transcript as a calm column of text, with highlights and find.
+
+Offsets in this API are canonical code points (see `reader.core.transcript`); the document holds
+exactly the canonical text, so the only conversion is UTF-16 ↔ code point (`reader.ui.offsets`).
+
+Parts: `transcript_render` builds the document, `reading_edit.ReadingEdit` shows it and paints the
+decoration, `highlights` turns annotations into one list of extra selections, `scrollmarks` puts
+their marks on the scroll bar and `transcript_header` is the header above the text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import QPoint, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QTextCursor, QTextDocument
+from PySide6.QtWidgets import QTextEdit, QVBoxLayout, QWidget
+
+from reader.core.annotations import Annotation
+from reader.core.transcript import Transcript
+from reader.ui.highlights import (
+    AnnotationIndex,
+    find_hits,
+    find_selections,
+    highlight_selections,
+    range_rects,
+)
+from reader.ui.offsets import OffsetMap
+from reader.ui.reading_edit import ReadingEdit
+from reader.ui.theme import (
+    MAX_POINT_SIZE,
+    MIN_POINT_SIZE,
+    READING_POINT_SIZE,
+    SPACE_S,
+    SPACE_XS,
+    Theme,
+    make_palette,
+    qcolor,
+    reading_font,
+    reading_font_family,
+    theme_for,
+)
+from reader.ui.transcript_render import (
+    Metrics,
+    RenderResult,
+    column_width,
+    document_text,
+    render_document,
+)
+
+
+class TranscriptView(QWidget):
+    """Shows one transcript; reports selections and clicks in canonical code-point offsets."""
+
+    #: The selection changed: (start, end) code points; start == end when nothing is selected.
+    selectionOffsetsChanged = Signal(int, int)
+    #: A click (without dragging) on a highlight: the annotation's id (innermost one).
+    annotationActivated = Signal(str)
+    #: A context menu was asked for, at this global (screen) position.
+    contextMenuRequested = Signal(QPoint)
+    #: A link in the text or the header was clicked: its address (opening it is the window's job).
+    linkActivated = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, theme: Theme | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("transcriptView")
+        self._edit = ReadingEdit(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._edit)
+        self.setFocusProxy(self._edit)
+
+        self._theme = theme or theme_for("system")
+        self._family = reading_font_family()
+        self._point_size = float(READING_POINT_SIZE)
+        self._transcript: Transcript | None = None
+        self._render = RenderResult(offsets=OffsetMap(""))
+        self._annotations: dict[str, Annotation] = {}
+        self._index = AnnotationIndex([], self._render.offsets)
+        self._current_id: str | None = None
+        self._highlights: list[QTextEdit.ExtraSelection] = []
+        self._find_text = ""
+        self._find_hits: list[tuple[int, int]] = []
+        self._find_extra: list[QTextEdit.ExtraSelection] = []
+        self._last_selection: tuple[int, int] | None = None
+        self._building = False
+        self._metrics = Metrics.for_font(reading_font(self._point_size, self._family))
+        self._marks_timer = QTimer(self)
+        self._marks_timer.setSingleShot(True)
+        self._marks_timer.setInterval(60)
+        self._marks_timer.timeout.connect(self.update_scroll_marks)
+
+        self._connect_signals()
+        self._apply_palette()
+        self._rebuild(keep_state=False)
+
+    def _connect_signals(self) -> None:
+        edit = self._edit
+        edit.selectionChanged.connect(self._on_selection_changed)
+        edit.cursorPositionChanged.connect(self._on_selection_changed)
+        edit.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        edit.customContextMenuRequested.connect(self._on_context_menu)
+        edit.charClicked.connect(self._on_char_clicked)
+        edit.linkClicked.connect(self.linkActivated)
+        edit.header.linkActivated.connect(self.linkActivated)
+        edit.geometryChanged.connect(self._marks_timer.start)
+        edit.document().documentLayout().documentSizeChanged.connect(self._marks_timer.start)
+
+    # --- content ------------------------------------------------------------------------------
+    def set_transcript(
+        self, transcript: Transcript | None, annotations: Iterable[Annotation] = ()
+    ) -> None:
+        """Show ``transcript`` (None: nothing) with ``annotations``, from the top."""
+        self._transcript = transcript
+        self._annotations = {a.id: a for a in annotations}
+        self._current_id = None
+        self._find_text = ""
+        self._find_hits = []
+        self._rebuild(keep_state=False)
+
+    def clear(self) -> None:
+        self.set_transcript(None)
+
+    def transcript(self) -> Transcript | None:
+        return self._transcript
+
+    def document_text(self) -> str:
+        """The text the document holds (equal to the transcript's canonical text)."""
+        return document_text(self._edit.document())
+
+    def text_edit(self) -> QTextEdit:
+        """The inner text edit (for focus handling and tests)."""
+        return self._edit
+
+    def document(self) -> QTextDocument:
+        return self._edit.document()
+
+    def offsets(self) -> OffsetMap:
+        """Code point ↔ UTF-16 conversion for the current text."""
+        return self._render.offsets
+
+    def _rebuild(self, keep_state: bool = True) -> None:
+        """Build the document from the transcript, theme and font; keep position and selection."""
+        reading = self.reading_offset() if keep_state else 0
+        selection = self.selection_offsets() if keep_state else None
+        edit = self._edit
+        font = reading_font(self._point_size, self._family)
+        metrics = self._metrics = Metrics.for_font(font)
+        edit.theme = self._theme
+        edit.label_font = metrics.label_font
+        edit.indent = metrics.indent
+        edit.column_width = column_width(font)
+        edit.current = None
+        edit.header.set_style(self._theme, font)
+        self._building = True
+        try:
+            doc = edit.document()
+            if self._transcript is None:
+                edit.header.set_transcript(None, [])
+                doc.setDefaultFont(font)
+                doc.clear()
+                self._render = RenderResult(offsets=OffsetMap(""))
+            else:
+                speakers = list(_speakers(self._transcript))
+                edit.header.set_transcript(self._transcript, speakers)
+                self._render = render_document(doc, self._transcript, self._theme, font)
+            edit.labels = self._render.labels
+            edit.quotes = self._render.quotes
+            edit.update_column(force=True)
+            layout = doc.documentLayout()
+            layout.blockBoundingRect(doc.lastBlock())  # finish the layout now, not lazily
+            self._reindex()
+            if self._find_text:
+                self._find_hits = find_hits(doc, self._find_text)
+            self._refresh_extra_selections()
+            cursor = QTextCursor(doc)
+            edit.setTextCursor(cursor)
+        finally:
+            self._building = False
+        if selection is not None:
+            self.set_selection(*selection)
+        self.set_reading_offset(reading)
+        self._last_selection = None
+        self.update_scroll_marks()
+
+    # --- annotations ------------------------------------------------------------------------
+    def set_annotations(self, annotations: Iterable[Annotation]) -> None:
+        """Paint exactly ``annotations`` (orphaned and deleted ones are skipped)."""
+        self._annotations = {a.id: a for a in annotations}
+        self._reindex()
+        self._refresh_extra_selections()
+        self.update_scroll_marks()
+
+    def update_annotation(self, ann: Annotation) -> None:
+        """Add ``ann`` or replace the annotation with its id."""
+        self._annotations[ann.id] = ann
+        self.set_annotations(list(self._annotations.values()))
+
+    def remove_annotation(self, annotation_id: str) -> None:
+        if self._annotations.pop(annotation_id, None) is not None:
+            self.set_annotations(list(self._annotations.values()))
+
+    def set_current_annotation(self, annotation_id: str | None) -> None:
+        """Outline ``annotation_id`` more strongly (None: no current annotation)."""
+        self._current_id = annotation_id
+        self._edit.current = self._index.by_id.get(annotation_id) if annotation_id else None
+        self._edit.viewport().update()
+
+    def current_annotation(self) -> str | None:
+        return self._current_id
+
+    def painted_annotation_ids(self) -> list[str]:
+        """Ids of the annotations shown, by start."""
+        return [p.ann.id for p in self._index.items]
+
+    def annotations_at(self, offset: int) -> list[str]:
+        """Ids of the painted annotations covering the character at ``offset``, innermost first."""
+        return [p.ann.id for p in self._index.at(self._render.offsets.to_utf16(offset))]
+
+    def _reindex(self) -> None:
+        self._index = AnnotationIndex(self._annotations.values(), self._render.offsets)
+        self._edit.index = self._index
+        self._edit.current = self._index.by_id.get(self._current_id) if self._current_id else None
+        self._highlights = highlight_selections(self._edit.document(), self._index, self._theme)
+
+    def _refresh_extra_selections(self) -> None:
+        doc = self._edit.document()
+        self._find_extra = find_selections(doc, self._find_hits, self._theme)
+        self._edit.setExtraSelections(self._highlights + self._find_extra)
+
+    def update_scroll_marks(self) -> None:
+        """Recompute the scroll bar's marks (annotations and find hits) from the layout."""
+        self._marks_timer.stop()
+        doc = self._edit.document()
+        layout = doc.documentLayout()
+        height = layout.documentSize().height()
+        bar = self._edit.marked_scroll_bar()
+        if height <= 0 or self._transcript is None:
+            bar.set_marks([])
+            bar.set_find_marks([])
+            return
+
+        def fraction(pos16: int) -> float:
+            block = doc.findBlock(pos16)
+            layout.blockBoundingRect(block)
+            lay = block.layout()
+            line = lay.lineForTextPosition(pos16 - block.position())
+            y = lay.position().y() + (line.y() if line.isValid() else 0.0)
+            return y / height
+
+        colors = {}
+        marks = []
+        for p in self._index.items:
+            color = colors.get(p.ann.color)
+            if color is None:
+                color = colors[p.ann.color] = qcolor(self._theme.highlight(p.ann.color))
+                color.setAlpha(255)
+            marks.append((fraction(p.start16), color))
+        bar.set_marks(marks)
+        find_color = qcolor(self._theme.find)
+        find_color.setAlpha(255)
+        bar.set_find_marks([(fraction(s), find_color) for s, _ in self._find_hits])
+
+    # --- selection --------------------------------------------------------------------------
+    def selection_offsets(self) -> tuple[int, int] | None:
+        """The selected range as canonical code points, or None when nothing is selected."""
+        cursor = self._edit.textCursor()
+        if not cursor.hasSelection():
+            return None
+        conv = self._render.offsets
+        return conv.to_code_point(cursor.selectionStart()), conv.to_code_point(
+            cursor.selectionEnd()
+        )
+
+    def set_selection(self, start: int, end: int) -> None:
+        """Select ``[start, end)`` (code points) and bring it into view."""
+        conv = self._render.offsets
+        cursor = QTextCursor(self._edit.document())
+        cursor.setPosition(conv.to_utf16(start))
+        cursor.setPosition(conv.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+        self._edit.setTextCursor(cursor)
+        self._edit.ensureCursorVisible()
+
+    def clear_selection(self) -> None:
+        cursor = self._edit.textCursor()
+        cursor.clearSelection()
+        self._edit.setTextCursor(cursor)
+
+    def selected_text(self) -> str:
+        """The canonical text of the selection ("" when none)."""
+        sel = self.selection_offsets()
+        if sel is None or self._transcript is None:
+            return ""
+        return self._transcript.text[sel[0] : sel[1]]
+
+    def _on_selection_changed(self) -> None:
+        if self._building:
+            return
+        cursor = self._edit.textCursor()
+        conv = self._render.offsets
+        current = (
+            conv.to_code_point(cursor.selectionStart()),
+            conv.to_code_point(cursor.selectionEnd()),
+        )
+        if current != self._last_selection:
+            self._last_selection = current
+            self.selectionOffsetsChanged.emit(*current)
+
+    def _on_context_menu(self, pos: QPoint) -> None:
+        self.contextMenuRequested.emit(self._edit.viewport().mapToGlobal(pos))
+
+    def _on_char_clicked(self, pos16: int) -> None:
+        hits = self._index.at(pos16)
+        if hits:
+            self.annotationActivated.emit(hits[0].ann.id)
+
+    # --- position ---------------------------------------------------------------------------
+    def reading_offset(self) -> int:
+        """Code-point offset of the first (even partly) visible line's first character."""
+        if self._transcript is None:
+            return 0
+        doc = self._edit.document()
+        layout = doc.documentLayout()
+        y = float(self._edit.verticalScrollBar().value())
+        if y <= 0:
+            return 0
+        block = doc.findBlock(layout.hitTest(QPointF(0, y), Qt.HitTestAccuracy.FuzzyHit))
+        if not block.isValid():
+            block = doc.begin()
+        if block.previous().isValid():
+            block = block.previous()
+        while block.isValid():
+            layout.blockBoundingRect(block)
+            lay = block.layout()
+            top = lay.position().y()
+            for i in range(lay.lineCount()):
+                line = lay.lineAt(i)
+                if top + line.y() + line.height() > y:
+                    return self._render.offsets.to_code_point(block.position() + line.textStart())
+            block = block.next()
+        return self._render.offsets.length
+
+    def set_reading_offset(self, offset: int) -> None:
+        """Scroll so that the line holding ``offset`` is the first one (0: the very top)."""
+        bar = self._edit.verticalScrollBar()
+        if offset <= 0 or self._transcript is None:
+            bar.setValue(0)
+            return
+        top, first_line, label = self._line_top(self._render.offsets.to_utf16(offset))
+        metrics = self._metrics
+        lead = min(float(SPACE_S), metrics.em * 0.25)  # stays inside the leading above the line
+        if first_line and label:
+            lead += metrics.label_height + SPACE_XS
+        bar.setValue(max(0, round(top - lead)))
+
+    def _line_top(self, pos16: int) -> tuple[float, bool, bool]:
+        """Document y of the line holding ``pos16``; whether it is its block's first line and
+        whether that block has a painted speaker label."""
+        doc = self._edit.document()
+        block = doc.findBlock(pos16)
+        doc.documentLayout().blockBoundingRect(block)
+        lay = block.layout()
+        line = lay.lineForTextPosition(pos16 - block.position())
+        y = lay.position().y() + (line.y() if line.isValid() else 0.0)
+        first = not line.isValid() or line.lineNumber() == 0
+        return y, first, block.blockNumber() in self._render.labels
+
+    def scroll_to_offset(self, offset: int, flash: bool = False, end: int | None = None) -> None:
+        """Bring ``offset`` into view (about a third down unless already well visible);
+        ``flash`` briefly tints ``[offset, end)``, or the line holding ``offset``."""
+        if self._transcript is None:
+            return
+        conv = self._render.offsets
+        doc = self._edit.document()
+        s16 = conv.to_utf16(offset)
+        if end is not None and end > offset:
+            e16 = conv.to_utf16(end)
+        else:
+            block = doc.findBlock(s16)
+            doc.documentLayout().blockBoundingRect(block)
+            line = block.layout().lineForTextPosition(s16 - block.position())
+            e16 = block.position() + line.textStart() + line.textLength() if line.isValid() else s16
+        rects = range_rects(doc, s16, max(e16, s16 + 1))
+        top = rects[0].top() if rects else self._line_top(s16)[0]
+        bottom = rects[-1].bottom() if rects else top
+        bar = self._edit.verticalScrollBar()
+        view_h = self._edit.viewport().height()
+        value = bar.value()
+        if not (top >= value + 0.1 * view_h and bottom <= value + 0.85 * view_h):
+            bar.setValue(max(0, round(top - 0.3 * view_h)))
+        if flash and e16 > s16:
+            self._edit.flash(s16, e16)
+
+    def is_flashing(self) -> bool:
+        return self._edit.is_flashing()
+
+    # --- find -------------------------------------------------------------------------------
+    def find(self, text: str, backwards: bool = False) -> bool:
+        """Select the next (or previous) case-insensitive match, wrapping around."""
+        if not text:
+            return False
+        doc = self._edit.document()
+        flags = QTextDocument.FindFlag.FindBackward if backwards else QTextDocument.FindFlag(0)
+        found = doc.find(text, self._edit.textCursor(), flags)
+        if found.isNull():
+            wrap = QTextCursor(doc)
+            if backwards:
+                wrap.movePosition(QTextCursor.MoveOperation.End)
+            found = doc.find(text, wrap, flags)
+        if found.isNull():
+            return False
+        self._edit.setTextCursor(found)
+        conv = self._render.offsets
+        start = conv.to_code_point(found.selectionStart())
+        self.scroll_to_offset(start, end=conv.to_code_point(found.selectionEnd()))
+        return True
+
+    def find_all(self, text: str) -> int:
+        """Highlight every case-insensitive match of ``text``; return how many there are."""
+        self._find_text = text
+        self._find_hits = find_hits(self._edit.document(), text)
+        self._refresh_extra_selections()
+        self.update_scroll_marks()
+        return len(self._find_hits)
+
+    def find_hits(self) -> list[tuple[int, int]]:
+        """The current find-all matches as code-point ranges."""
+        conv = self._render.offsets
+        return [(conv.to_code_point(s), conv.to_code_point(e)) for s, e in self._find_hits]
+
+    def clear_find(self) -> None:
+        self._find_text = ""
+        self._find_hits = []
+        self._refresh_extra_selections()
+        self.update_scroll_marks()
+
+    # --- appearance -------------------------------------------------------------------------
+    def theme(self) -> Theme:
+        return self._theme
+
+    def set_theme(self, theme: Theme) -> None:
+        """Repaint everything from ``theme``."""
+        self._theme = theme
+        self._apply_palette()
+        self._rebuild()
+
+    def _apply_palette(self) -> None:
+        palette = make_palette(self._theme)
+        self.setPalette(palette)
+        self._edit.setPalette(palette)
+        self._edit.viewport().setPalette(palette)
+        self._edit.verticalScrollBar().setPalette(palette)
+
+    def font_family(self) -> str:
+        return self._family
+
+    def font_point_size(self) -> float:
+        return self._point_size
+
+    def set_font(self, family: str | None, point_size: float) -> None:
+        """Use ``family`` (None: the preferred reading face) at ``point_size`` points."""
+        self._family = family or reading_font_family()
+        self._point_size = float(min(max(point_size, MIN_POINT_SIZE), MAX_POINT_SIZE))
+        self._rebuild()
+
+    def zoom_in(self) -> None:
+        self.set_font(self._family, self._point_size + 1)
+
+    def zoom_out(self) -> None:
+        self.set_font(self._family, self._point_size - 1)
+
+
+def _speakers(transcript: Transcript) -> Iterable[str]:
+    seen: set[str] = set()
+    for block in transcript.blocks:
+        if block.speaker and block.speaker not in seen:
+            seen.add(block.speaker)
+            yield block.speaker

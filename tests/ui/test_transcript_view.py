@@ -1,0 +1,421 @@
+"""The reading pane: document text, offsets, selection, highlights, find, theme, position."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QContextMenuEvent, QTextCursor
+from PySide6.QtWidgets import QApplication, QTextEdit
+
+from reader.core.annotations import Annotation
+from reader.core.transcript import Block, EpisodeMeta, InlineSpan, Transcript
+from reader.ui.highlights import char_at
+from reader.ui.theme import DARK, LIGHT, qcolor
+from reader.ui.transcript_view import TranscriptView
+
+# The offscreen platform says this whenever a top-level window is shown; it is not ours.
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+def build(parts: list[tuple[str, str, dict[str, Any]]], **meta: Any) -> Transcript:
+    """A Transcript from (kind, text, Block fields) parts; span offsets are block-relative."""
+    blocks: list[Block] = []
+    pos = 0
+    for kind, body, fields in parts:
+        fields = dict(fields)
+        spans = tuple(
+            InlineSpan(pos + s, pos + e, style, href)
+            for s, e, style, href in fields.pop("spans", ())
+        )
+        blocks.append(Block(kind, pos, pos + len(body), spans=spans, **fields))  # type: ignore[arg-type]
+        pos += len(body) + 1
+    text = "\n".join(body for _, body, _ in parts)
+    info = EpisodeMeta(path=Path("episode.md"), title=meta.pop("title", "An episode"), **meta)
+    return Transcript(meta=info, text=text, blocks=blocks)
+
+
+PARTS: list[tuple[str, str, dict[str, Any]]] = [
+    ("heading", "Part one: 始まり", {"level": 1}),
+    ("turn", "Hello 😀 world, café and cafe\u0301.", {"speaker": "Ann Smith", "label": "AS"}),
+    ("paragraph", "漢字 and 𠜎 (astral CJK) with\u00a0no-break space.", {"speaker": "Ann Smith"}),
+    (
+        "turn",
+        "[00:12] See the link and *this* 👩\u200d💻 here.",
+        {
+            "speaker": "Bob",
+            "label": "B",
+            "spans": [(0, 7, "timestamp", None), (16, 20, "link", "https://example.org/")],
+        },
+    ),
+    ("list_item", "first 🎉 item", {"speaker": "Bob", "level": 1}),
+    ("list_item", "second item", {"speaker": "Bob", "level": 1}),
+    ("quote", "A quoted line, the end.", {"speaker": "Bob", "level": 1}),
+    ("paragraph", "Last paragraph: THE end, the End.", {}),
+]
+
+
+@pytest.fixture
+def transcript() -> Transcript:
+    return build(PARTS, subtitle="A subtitle", source_urls=["https://example.org/ep"])
+
+
+@pytest.fixture
+def view(qtbot, transcript: Transcript) -> TranscriptView:
+    v = TranscriptView(theme=LIGHT)
+    qtbot.addWidget(v)
+    v.resize(900, 700)
+    v.show()
+    qtbot.waitExposed(v)
+    v.set_transcript(transcript, [])
+    return v
+
+
+def ann(text: str, needle: str, ident: str, **kw: Any) -> Annotation:
+    start = text.index(needle)
+    return Annotation(id=ident, exact=needle, start=start, end=start + len(needle), **kw)
+
+
+def point_of(view: TranscriptView, offset: int, dx: float = 1.0) -> QPoint:
+    """Viewport point inside the character at canonical ``offset``."""
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(view.offsets().to_utf16(offset))
+    rect = view.text_edit().cursorRect(cursor)
+    return QPoint(int(rect.left() + dx + 1), int(rect.center().y()))
+
+
+# --- the document is the canonical text ----------------------------------------------------
+def test_document_text_is_the_canonical_text(view: TranscriptView, transcript) -> None:
+    assert view.document_text() == transcript.text
+    assert view.document().blockCount() == transcript.text.count("\n") + 1
+    for block in transcript.blocks:
+        qblock = view.document().findBlock(view.offsets().to_utf16(block.start))
+        assert qblock.text() == transcript.text[block.start : block.end]
+
+
+def test_decoration_is_not_text(view: TranscriptView, transcript) -> None:
+    doc = view.document()
+    edit = view.text_edit()
+    # speaker names are painted above the turn blocks, not inserted
+    labels = {lab.block_number: lab.name for lab in edit.labels.values()}
+    assert labels == {1: "Ann Smith", 3: "Bob"}
+    assert "Ann Smith" not in view.document_text()
+    # headings, lists and quotes are formats
+    assert doc.findBlockByNumber(0).blockFormat().headingLevel() == 1
+    assert doc.findBlockByNumber(4).textList() is not None
+    assert doc.findBlockByNumber(4).textList() == doc.findBlockByNumber(5).textList()
+    assert doc.findBlockByNumber(6).blockFormat().leftMargin() > 0
+    assert edit.quotes == {6: 1}
+    # line height 1.5 and paragraph spacing larger than the leading
+    fmt = doc.findBlockByNumber(2).blockFormat()
+    assert fmt.lineHeightType() == 1 and fmt.lineHeight() > 100
+    assert fmt.bottomMargin() > 0
+    assert doc.findBlockByNumber(1).blockFormat().topMargin() > fmt.bottomMargin()
+    # spans: timestamp small and muted, link anchored
+    text = transcript.text
+    ts = text.index("[00:12]")
+    cursor = QTextCursor(doc)
+    cursor.setPosition(view.offsets().to_utf16(ts) + 1)
+    assert cursor.charFormat().foreground().color() == qcolor(LIGHT.muted)
+    link = text.index("link")
+    cursor.setPosition(view.offsets().to_utf16(link) + 1)
+    assert cursor.charFormat().isAnchor()
+    assert cursor.charFormat().anchorHref() == "https://example.org/"
+
+
+def test_header_is_outside_the_document(view: TranscriptView) -> None:
+    header = view.text_edit().header
+    assert header.title.text() == "An episode"
+    assert header.subtitle.text() == "A subtitle"
+    assert "example.org" in header.links.text()
+    assert header.isVisible() and header.height() > 0
+    # the header sits in the document's top margin, above the first line
+    top = view.document().rootFrame().frameFormat().topMargin()
+    assert header.geometry().bottom() < top
+
+
+def test_empty_and_cleared(qtbot) -> None:
+    v = TranscriptView(theme=DARK)
+    qtbot.addWidget(v)
+    v.set_transcript(build([]), [])
+    assert v.document_text() == ""
+    assert v.selection_offsets() is None
+    assert v.find_all("x") == 0
+    v.clear()
+    assert v.transcript() is None and v.reading_offset() == 0
+
+
+# --- selection ------------------------------------------------------------------------------
+def test_cursor_selection_maps_to_canonical_offsets(view: TranscriptView, transcript) -> None:
+    text = transcript.text
+    edit = view.text_edit()
+    for needle in ("😀 world", "𠜎 (astral", "👩\u200d💻 here", "cafe\u0301.", "🎉 item\nsecond"):
+        start = text.index(needle)
+        u16 = view.offsets()
+        cursor = QTextCursor(view.document())
+        cursor.setPosition(u16.to_utf16(start))
+        cursor.setPosition(u16.to_utf16(start + len(needle)), QTextCursor.MoveMode.KeepAnchor)
+        edit.setTextCursor(cursor)
+        assert view.selection_offsets() == (start, start + len(needle))
+        assert view.selected_text() == needle
+        assert cursor.selectedText().replace("\u2029", "\n") == needle
+
+
+def test_set_selection_round_trip_and_signal(view: TranscriptView, transcript, qtbot) -> None:
+    start = transcript.text.index("漢字")
+    with qtbot.waitSignal(view.selectionOffsetsChanged) as blocker:
+        view.set_selection(start, start + 8)
+    assert blocker.args == [start, start + 8]
+    assert view.selection_offsets() == (start, start + 8)
+    view.clear_selection()
+    assert view.selection_offsets() is None
+
+
+def test_keyboard_shift_right_selects_code_points(view: TranscriptView, transcript, qtbot):
+    text = transcript.text
+    start = text.index("😀")
+    edit = view.text_edit()
+    edit.setFocus()
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(view.offsets().to_utf16(start))
+    edit.setTextCursor(cursor)
+    seen: list[tuple[int, int]] = []
+    view.selectionOffsetsChanged.connect(lambda s, e: seen.append((s, e)))
+    qtbot.keyClick(edit, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    assert view.selection_offsets() == (start, start + 1)  # one emoji: one code point
+    qtbot.keyClick(edit, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    assert view.selection_offsets() == (start, start + 2)
+    assert view.selected_text() == "😀 "
+    assert seen[-1] == (start, start + 2)
+
+
+def test_mouse_drag_selects_canonical_range(view: TranscriptView, transcript, qtbot) -> None:
+    text = transcript.text
+    start = text.index("astral CJK")
+    end = start + len("astral CJK")
+    viewport = view.text_edit().viewport()
+    a = point_of(view, start, dx=0)
+    b = point_of(view, end, dx=0)
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=a)
+    qtbot.mouseMove(viewport, pos=QPoint((a.x() + b.x()) // 2, a.y()))
+    qtbot.mouseMove(viewport, pos=b)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=b)
+    assert view.selection_offsets() == (start, end)
+    assert view.selected_text() == "astral CJK"
+
+
+# --- highlights -----------------------------------------------------------------------------
+def _backgrounds(view: TranscriptView) -> list[tuple[int, int, QColor]]:
+    conv = view.offsets()
+    return [
+        (
+            conv.to_code_point(s.cursor.selectionStart()),
+            conv.to_code_point(s.cursor.selectionEnd()),
+            s.format.background().color(),
+        )
+        for s in view.text_edit().extraSelections()
+    ]
+
+
+def test_annotations_are_painted_in_one_list(view: TranscriptView, transcript) -> None:
+    text = transcript.text
+    anns = [
+        ann(text, "😀 world", "a1", color="green", note="about the world"),
+        ann(text, "漢字", "a2", color="purple"),
+        ann(text, "second item", "a3", status="orphaned"),
+        ann(text, "quoted", "a4", deleted=True),
+    ]
+    view.set_annotations(anns)
+    painted = _backgrounds(view)
+    assert [(s, e) for s, e, _ in painted] == [
+        (anns[0].start, anns[0].end),
+        (anns[1].start, anns[1].end),
+    ]
+    assert painted[0][2] == qcolor(LIGHT.highlight("green"))
+    assert painted[1][2] == qcolor(LIGHT.highlight("purple"))
+    assert view.painted_annotation_ids() == ["a1", "a2"]
+    assert view.annotations_at(anns[0].start + 1) == ["a1"]
+    # scroll bar: one mark per painted annotation, in its colour
+    view.update_scroll_marks()
+    marks = view.text_edit().marked_scroll_bar().marks()
+    assert len(marks) == 2 and 0 <= marks[0][0] <= marks[1][0] <= 1
+
+    view.update_annotation(anns[1].touched(color="blue"))
+    assert _backgrounds(view)[1][2] == qcolor(LIGHT.highlight("blue"))
+    view.remove_annotation("a1")
+    assert view.painted_annotation_ids() == ["a2"]
+
+
+def test_note_tooltip_click_and_current(view: TranscriptView, transcript, qtbot) -> None:
+    text = transcript.text
+    a1 = ann(text, "Hello 😀 world", "a1", note="A note on hello")
+    a2 = ann(text, "world", "a2", color="blue")
+    view.set_annotations([a1, a2])
+    edit = view.text_edit()
+    hello = point_of(view, a1.start + 1)
+    assert edit.tooltip_at(hello) == "A note on hello"
+    world = point_of(view, a2.start + 1)
+    assert edit.tooltip_at(world) == "A note on hello"  # innermost with a note
+    assert char_at(view.document(), edit.doc_point(world)) == view.offsets().to_utf16(a2.start + 1)
+    with qtbot.waitSignal(view.annotationActivated) as blocker:
+        qtbot.mouseClick(edit.viewport(), Qt.MouseButton.LeftButton, pos=world)
+    assert blocker.args == ["a2"]  # the innermost one
+    view.set_current_annotation("a1")
+    assert edit.current is not None and edit.current.ann.id == "a1"
+    view.set_current_annotation(None)
+    assert edit.current is None
+    edit.grab()  # paints labels, note markers, outlines without warnings
+
+
+def test_link_click_emits_link_activated(view: TranscriptView, transcript, qtbot) -> None:
+    pos = point_of(view, transcript.text.index("link") + 1)
+    with qtbot.waitSignal(view.linkActivated) as blocker:
+        qtbot.mouseClick(view.text_edit().viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert blocker.args == ["https://example.org/"]
+
+
+def test_context_menu_request_is_a_signal(view: TranscriptView, qtbot) -> None:
+    viewport = view.text_edit().viewport()
+    local = QPoint(100, 100)
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, local, viewport.mapToGlobal(local))
+    with qtbot.waitSignal(view.contextMenuRequested) as blocker:
+        QApplication.sendEvent(viewport, event)
+    assert blocker.args == [viewport.mapToGlobal(local)]
+
+
+def test_many_annotations(qtbot, transcript) -> None:
+    long = build(
+        [("paragraph", f"Sentence number {i} with 😀 some words.", {}) for i in range(3000)]
+    )
+    anns = [
+        Annotation(id=f"n{i}", exact="x", start=i * 50 + 3, end=i * 50 + 20, color="yellow")
+        for i in range(2000)
+    ]
+    v = TranscriptView(theme=DARK)
+    qtbot.addWidget(v)
+    v.resize(800, 600)
+    v.set_transcript(long, anns)
+    assert len(v.text_edit().extraSelections()) == 2000
+    assert v.document_text() == long.text
+
+
+# --- find -----------------------------------------------------------------------------------
+def test_find_all_counts_case_insensitively(view: TranscriptView, transcript) -> None:
+    expected = transcript.text.lower().count("the")
+    assert view.find_all("the") == expected >= 4
+    hits = view.find_hits()
+    assert all(transcript.text[s:e].lower() == "the" for s, e in hits)
+    selections = _backgrounds(view)
+    assert len(selections) == expected
+    assert all(c == qcolor(LIGHT.find) for _, _, c in selections)
+    assert view.find_all("no such words") == 0
+    view.find_all("the")
+    view.clear_find()
+    assert view.text_edit().extraSelections() == []
+
+
+def test_find_next_previous_and_wrap(view: TranscriptView, transcript) -> None:
+    text = transcript.text
+    starts = [i for i in range(len(text)) if text[i : i + 3].lower() == "end"]
+    assert len(starts) == 3
+    assert view.find("END")
+    assert view.selection_offsets() == (starts[0], starts[0] + 3)
+    assert view.find("end")
+    assert view.selection_offsets()[0] == starts[1]
+    assert view.find("end", backwards=True)
+    assert view.selection_offsets()[0] == starts[0]
+    assert view.find("end", backwards=True)  # wraps to the last one
+    assert view.selection_offsets()[0] == starts[2]
+    assert view.find("end")  # wraps to the first
+    assert view.selection_offsets()[0] == starts[0]
+    assert not view.find("absent")
+    assert not view.find("")
+
+
+# --- appearance -----------------------------------------------------------------------------
+def test_theme_switch_repaints_from_the_new_palette(view: TranscriptView, transcript) -> None:
+    view.set_annotations([ann(transcript.text, "漢字", "a", color="yellow")])
+    view.set_selection(3, 9)
+    assert _backgrounds(view)[0][2] == qcolor(LIGHT.highlight("yellow"))
+    edit = view.text_edit()
+    light_label = edit.labels[1].color
+    view.set_theme(DARK)
+    assert view.theme() is DARK
+    assert _backgrounds(view)[0][2] == qcolor(DARK.highlight("yellow"))
+    assert edit.viewport().palette().color(edit.viewport().backgroundRole()) == qcolor(DARK.base)
+    assert edit.labels[1].color != light_label
+    assert edit.labels[1].color == qcolor(DARK.speakers[0])
+    assert view.document_text() == transcript.text
+    assert view.selection_offsets() == (3, 9)  # kept across the rebuild
+
+
+def test_zoom_and_font(view: TranscriptView, transcript) -> None:
+    size = view.font_point_size()
+    view.zoom_in()
+    assert view.font_point_size() == size + 1
+    assert view.document().defaultFont().pointSizeF() == size + 1
+    view.zoom_out()
+    view.zoom_out()
+    assert view.font_point_size() == size - 1
+    view.set_font("DejaVu Sans", 200)
+    assert view.font_point_size() == 40 and view.font_family() == "DejaVu Sans"
+    assert view.document_text() == transcript.text
+
+
+def test_column_is_centred_and_limited(view: TranscriptView, qtbot) -> None:
+    view.resize(1600, 800)
+    qtbot.wait(10)
+    edit = view.text_edit()
+    col = edit.column_rect()
+    assert col.width() <= edit.column_width
+    assert abs(col.left() - (edit.viewport().width() - col.right())) <= 2
+    view.resize(400, 800)
+    qtbot.wait(10)
+    col = edit.column_rect()
+    assert col.left() >= 24 and col.width() < 400
+
+
+# --- position -------------------------------------------------------------------------------
+def test_reading_offset_round_trip(qtbot) -> None:
+    t = build(
+        [
+            ("turn" if i % 5 == 0 else "paragraph", f"Paragraph {i} " * 12, {"speaker": "S"})
+            for i in range(200)
+        ]
+    )
+    v = TranscriptView(theme=LIGHT)
+    qtbot.addWidget(v)
+    v.resize(700, 500)
+    v.show()
+    v.set_transcript(t, [])
+    assert v.reading_offset() == 0
+    for block in (t.blocks[37], t.blocks[100], t.blocks[150]):
+        v.set_reading_offset(block.start)
+        assert v.reading_offset() == block.start
+    v.set_reading_offset(0)
+    assert v.text_edit().verticalScrollBar().value() == 0
+
+
+def test_scroll_to_offset_flashes(view: TranscriptView, transcript, qtbot) -> None:
+    view.resize(900, 300)
+    qtbot.wait(10)
+    start = transcript.text.index("Last paragraph")
+    view.scroll_to_offset(start, flash=True)
+    assert view.is_flashing()
+    rect = view.text_edit().cursorRect(
+        QTextCursor(view.document().findBlock(view.offsets().to_utf16(start)))
+    )
+    assert 0 <= rect.top() < view.text_edit().viewport().height()
+    qtbot.waitUntil(lambda: not view.is_flashing(), timeout=3000)
+
+
+def test_keyboard_focus_and_interaction_flags(view: TranscriptView) -> None:
+    edit = view.text_edit()
+    flags = edit.textInteractionFlags()
+    assert flags & Qt.TextInteractionFlag.TextSelectableByKeyboard
+    assert flags & Qt.TextInteractionFlag.TextSelectableByMouse
+    assert edit.isReadOnly()
+    assert view.focusProxy() is edit
+    assert isinstance(edit, QTextEdit)
