@@ -1,0 +1,109 @@
+"""The store across processes: concurrent writers, and saves killed at random moments."""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from reader.core import sidecar
+from reader.core.store import AnnotationStore, new_annotation, sidecar_path
+from reader.core.transcript import EpisodeMeta, Transcript
+
+TEXT = " ".join(f"Sentence number {i} of the long interview about floods." for i in range(400))
+
+# A child process: opens the store of <folder>/episode.md (text from <folder>/text.txt), waits
+# for <folder>/go (if given), then adds <count> annotations (count 0: forever), printing each id
+# once add() has returned, i.e. once its save is acknowledged.
+CHILD = r"""
+import sys, time
+from pathlib import Path
+from reader.core.store import AnnotationStore, new_annotation
+from reader.core.transcript import EpisodeMeta, Transcript
+
+folder, count, go = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+text = (folder / "text.txt").read_text("utf-8")
+store = AnnotationStore.open(
+    Transcript(meta=EpisodeMeta(path=folder / "episode.md", title="t"), text=text, blocks=[])
+)
+print("ready", flush=True)
+if go:
+    while not Path(go).exists():
+        time.sleep(0.001)
+i = 0
+while count == 0 or i < count:
+    start = (i * 37) % (len(text) - 40)
+    ann = store.add(new_annotation(text, start, start + 20, note=f"{sys.argv[4]} {i}"))
+    print(ann.id, flush=True)
+    i += 1
+"""
+
+
+def _transcript(folder: Path) -> Transcript:
+    (folder / "text.txt").write_text(TEXT, "utf-8")
+    return Transcript(meta=EpisodeMeta(path=folder / "episode.md", title="t"), text=TEXT, blocks=[])
+
+
+def _child(folder: Path, count: int, go: str = "", name: str = "child") -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(folder), str(count), go, name],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),  # the same TRANSCRIPT_READER_HOME: the same lock folder
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready", proc.stderr.read() if proc.stderr else ""
+    return proc
+
+
+def test_two_processes_adding_at_once_keep_all_annotations(tmp_path):
+    t = _transcript(tmp_path)
+    go = tmp_path / "go"
+    children = [_child(tmp_path, 50, str(go), name) for name in ("one", "two")]
+    go.touch()
+    ids = []
+    for proc in children:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        ids.append(out.split())
+    assert len(ids[0]) == len(ids[1]) == 50
+
+    store = AnnotationStore.open(t)
+    assert store.errors == []
+    assert {a.id for a in store.annotations} == set(ids[0]) | set(ids[1])
+    assert len(store.annotations) == 100
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["episode.md.annotations.json", "go",
+                                                          "text.txt"]  # fmt: skip
+
+
+def test_killed_saves_never_lose_acknowledged_annotations(tmp_path):
+    """SIGKILL a process that saves in a loop, many times: the sidecar always parses and holds
+    every annotation whose save returned (was printed)."""
+    t = _transcript(tmp_path)
+    seed = AnnotationStore.open(t)
+    for i in range(300):  # a sidecar of some size, so that kills land inside writes
+        seed.add(new_annotation(TEXT, i * 50, i * 50 + 30, note=f"seed {i}"))
+    acknowledged = {a.id for a in seed.annotations}
+    path = sidecar_path(t.path)
+    rng = random.Random(1962)
+    for _round in range(25):
+        proc = _child(tmp_path, 0, name=f"round{_round}")
+        time.sleep(rng.uniform(0.0, 0.25))
+        proc.kill()
+        out, _err = proc.communicate(timeout=30)
+        acknowledged.update(out.split())
+
+        parsed = sidecar.parse(path.read_bytes())  # never truncated or half written
+        on_disk = {i["id"] for i in parsed.items if not i.get("deleted")}
+        missing = acknowledged - on_disk
+        assert not missing, f"round {_round}: {len(missing)} acknowledged annotations lost"
+
+    store = AnnotationStore.open(t)
+    assert store.errors == [] and {a.id for a in store.annotations} >= acknowledged
+    store.add(new_annotation(TEXT, 0, 10))  # the first save sweeps temp files of killed saves
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert leftovers == []
