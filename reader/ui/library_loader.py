@@ -1,0 +1,187 @@
+"""Loading a library folder off the GUI thread, with progress.
+
+`LibraryLoader.load(root)` scans the folder in a worker thread: first the metadata of every
+episode (`reader.core.library.load_library`), reported as soon as it is known so the list appears
+quickly, then the annotation counts of the episodes that have a sidecar (opening their stores,
+which re-anchors when a transcript changed). Results arrive as queued signals on the GUI thread;
+a newer `load` supersedes an older one, whose late results are dropped.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, QThreadPool, QTimer, Signal
+
+from reader.core.transcript import EpisodeMeta
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotationCounts:
+    """How many live and orphaned annotations an episode has, and problems with its sidecar."""
+
+    live: int = 0
+    orphans: int = 0
+    moved: int = 0
+    problems: tuple[str, ...] = ()
+    tags: frozenset[str] = frozenset()
+
+
+class _Cancelled(Exception):
+    pass
+
+
+class _JobSignals(QObject):
+    progress = Signal(int, int, int)  # generation, done, total
+    episodes = Signal(int, list)
+    counts = Signal(int, dict)
+    failed = Signal(int, str)
+    done = Signal(int)
+
+
+class _LoadJob(QRunnable):
+    """Runs in the pool: metadata first, then annotation counts."""
+
+    def __init__(self, generation: int, root: Path, signals: _JobSignals) -> None:
+        super().__init__()
+        self.generation = generation
+        self.root = root
+        self.signals = signals
+        self.cancelled = threading.Event()
+
+    def run(self) -> None:
+        gen = self.generation
+        try:
+            metas = self._load_metadata()
+            self.signals.episodes.emit(gen, metas)
+            self.signals.counts.emit(gen, self._count_annotations(metas))
+        except _Cancelled:
+            pass
+        except Exception as exc:  # noqa: BLE001 - reported to the user, never kills the app
+            self.signals.failed.emit(gen, f"{type(exc).__name__}: {exc}")
+        finally:
+            self.signals.done.emit(gen)
+
+    def _check(self) -> None:
+        if self.cancelled.is_set():
+            raise _Cancelled
+
+    def _load_metadata(self) -> list[EpisodeMeta]:
+        from reader.core.library import load_library
+
+        def progress(done: int, total: int) -> None:
+            self._check()
+            self.signals.progress.emit(self.generation, done, total)
+
+        return load_library(self.root, progress)
+
+    def _count_annotations(self, metas: list[EpisodeMeta]) -> dict[str, AnnotationCounts]:
+        from reader.core.store import AnnotationStore, sidecar_path
+        from reader.core.transcript import load_transcript
+
+        counts: dict[str, AnnotationCounts] = {}
+        for meta in metas:
+            self._check()
+            if not sidecar_path(meta.path).exists():
+                continue
+            try:
+                store = AnnotationStore.open(load_transcript(meta.path))
+            except Exception as exc:  # noqa: BLE001 - one bad file must not stop the scan
+                counts[str(meta.path)] = AnnotationCounts(problems=(str(exc),))
+                continue
+            counts[str(meta.path)] = AnnotationCounts(
+                live=sum(1 for a in store.annotations if a.status != "orphaned"),
+                orphans=len(store.orphans),
+                moved=sum(1 for a in store.annotations if a.status == "moved"),
+                problems=tuple(store.errors),
+                tags=frozenset(t for a in store.annotations for t in a.tags),
+            )
+        return counts
+
+
+class LibraryLoader(QObject):
+    """Loads one library at a time in a background thread; the window never waits on it."""
+
+    #: (done, total) files read so far.
+    progress = Signal(int, int)
+    #: The metadata of every episode of the folder being loaded.
+    episodesLoaded = Signal(list)
+    #: File path (str) → AnnotationCounts for the episodes that have annotations.
+    countsLoaded = Signal(dict)
+    #: A message when the folder could not be read at all.
+    failed = Signal(str)
+    #: The load finished (successfully or not) and nothing is running any more.
+    finished = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._signals = _JobSignals(self)
+        self._signals.progress.connect(self._on_progress)
+        self._signals.episodes.connect(self._on_episodes)
+        self._signals.counts.connect(self._on_counts)
+        self._signals.failed.connect(self._on_failed)
+        self._signals.done.connect(self._on_done)
+        self._generation = 0
+        self._job: _LoadJob | None = None
+        self._running = 0
+
+    def load(self, root: Path) -> None:
+        """Start loading ``root``; a load still running is cancelled and its results dropped."""
+        self.cancel()
+        self._generation += 1
+        self._job = _LoadJob(self._generation, root, self._signals)
+        self._job.setAutoDelete(False)
+        self._running += 1
+        self._pool.start(self._job)
+
+    def is_loading(self) -> bool:
+        return self._running > 0
+
+    def cancel(self) -> None:
+        if self._job is not None:
+            self._job.cancelled.set()
+
+    def shutdown(self) -> None:
+        """Cancel and wait for the worker (before the application quits)."""
+        self.cancel()
+        self._pool.waitForDone()
+
+    def wait_until_idle(self, timeout_ms: int = 60_000) -> bool:
+        """Process events until no load runs (for screenshots and tests); False on timeout."""
+        if not self.is_loading():
+            return True
+        loop = QEventLoop()
+        self.finished.connect(loop.quit)
+        QTimer.singleShot(timeout_ms, loop.quit)
+        loop.exec()
+        self.finished.disconnect(loop.quit)
+        return not self.is_loading()
+
+    def _current(self, generation: int) -> bool:
+        return generation == self._generation
+
+    def _on_progress(self, generation: int, done: int, total: int) -> None:
+        if self._current(generation):
+            self.progress.emit(done, total)
+
+    def _on_episodes(self, generation: int, metas: list) -> None:
+        if self._current(generation):
+            self.episodesLoaded.emit(metas)
+
+    def _on_counts(self, generation: int, counts: dict) -> None:
+        if self._current(generation):
+            self.countsLoaded.emit(counts)
+
+    def _on_failed(self, generation: int, message: str) -> None:
+        if self._current(generation):
+            self.failed.emit(message)
+
+    def _on_done(self, generation: int) -> None:
+        self._running -= 1
+        if self._running == 0:
+            self._job = None
+            self.finished.emit()

@@ -1,0 +1,183 @@
+"""The annotation sidebar: row-level updates, filters, sorting, orphans and the note editor."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoStack
+from window_helpers import open_window, press, saved, select_text, write_library
+
+from reader.core.store import AnnotationStore, new_annotation
+from reader.core.transcript import load_transcript
+from reader.ui.annotation_delegate import AnnotationRole, wrap_lines
+from reader.ui.annotation_model import AnnotationModel
+from reader.ui.annotation_sidebar import EMPTY_TEXT, AnnotationSidebar
+from reader.ui.commands import CreateAnnotationCommand
+
+TEXT = (
+    "---\ntitle: T\n---\nAL - Ann Lee\n\nAL Alpha beta gamma delta epsilon zeta eta theta.\n\n"
+    "AL Iota kappa lambda mu nu xi omicron pi rho sigma.\n"
+)
+
+
+@pytest.fixture
+def model(qtbot, tmp_path: Path) -> AnnotationModel:
+    path = tmp_path / "t.md"
+    path.write_text(TEXT, encoding="utf-8")
+    m = AnnotationModel()
+    m.set_store(AnnotationStore.open(load_transcript(path)))
+    return m
+
+
+@pytest.fixture
+def sidebar(qtbot, model: AnnotationModel) -> AnnotationSidebar:
+    widget = AnnotationSidebar(model)
+    qtbot.addWidget(widget)
+    widget.set_color_meanings({"yellow": "Key point", "pink": "Disagree"})
+    widget.resize(340, 700)
+    return widget
+
+
+def add(model: AnnotationModel, word: str, **kw) -> str:
+    text = model.store.transcript.text
+    start = text.index(word)
+    ann = new_annotation(text, start, start + len(word), **kw)
+    model.add(ann)
+    return ann.id
+
+
+def rows(proxy) -> list[str]:
+    return [proxy.index(r, 0).data(AnnotationRole).exact for r in range(proxy.rowCount())]
+
+
+def test_empty_state(sidebar: AnnotationSidebar) -> None:
+    assert sidebar.empty_label.text() == EMPTY_TEXT
+    assert sidebar.empty_label.isVisibleTo(sidebar) and not sidebar.view.isVisibleTo(sidebar)
+
+
+def test_changes_are_row_level_not_resets(qtbot, model, sidebar: AnnotationSidebar) -> None:
+    first = add(model, "beta", creator="Ann")
+    resets: list[int] = []
+    sidebar.model.modelReset.connect(lambda: resets.append(1))
+    with qtbot.waitSignal(sidebar.model.rowsInserted):
+        add(model, "kappa", creator="Bob", color="pink")
+    with qtbot.waitSignal(sidebar.model.dataChanged):
+        model.update(replace(model.get(first), note="a note"))
+    with qtbot.waitSignal(sidebar.model.rowsRemoved):
+        model.delete(first)
+    assert resets == [] and rows(sidebar.proxy) == ["kappa"]
+
+
+def test_filter_by_colour_tag_author_and_text(model, sidebar: AnnotationSidebar) -> None:
+    add(model, "beta", creator="Ann", tags=["greek"], note="first letter-ish")
+    add(model, "kappa", creator="Bob", color="pink")
+    add(model, "sigma", creator="Ann", color="pink", tags=["greek", "end"])
+    assert rows(sidebar.proxy) == ["beta", "kappa", "sigma"]
+    sidebar.color_combo.setCurrentIndex(sidebar.color_combo.findData("pink"))
+    assert rows(sidebar.proxy) == ["kappa", "sigma"]
+    sidebar.tag_combo.setCurrentIndex(sidebar.tag_combo.findData("greek"))
+    assert rows(sidebar.proxy) == ["sigma"]
+    sidebar.color_combo.setCurrentIndex(0)
+    sidebar.author_combo.setCurrentIndex(sidebar.author_combo.findData("Ann"))
+    assert rows(sidebar.proxy) == ["beta", "sigma"]
+    sidebar.tag_combo.setCurrentIndex(0)
+    sidebar.filter_edit.setText("letter")
+    assert rows(sidebar.proxy) == ["beta"]
+    assert sidebar.count_label.text() == "1 of 3"
+
+
+def test_sort_by_position_created_modified(model, sidebar: AnnotationSidebar) -> None:
+    add(model, "sigma")
+    add(model, "beta")
+    kappa = add(model, "kappa")
+    assert rows(sidebar.proxy) == ["beta", "kappa", "sigma"]
+    sidebar.sort_combo.setCurrentIndex(sidebar.sort_combo.findData("created"))
+    assert rows(sidebar.proxy) == ["kappa", "beta", "sigma"]
+    model.update(replace(model.get(kappa), note="x"))
+    sidebar.sort_combo.setCurrentIndex(sidebar.sort_combo.findData("modified"))
+    assert rows(sidebar.proxy)[0] == "kappa"
+
+
+def test_orphans_have_their_own_section(model, sidebar: AnnotationSidebar) -> None:
+    live = add(model, "beta")
+    lost = add(model, "kappa")
+    model.update(replace(model.get(lost), status="orphaned"))
+    assert rows(sidebar.proxy) == ["beta"]
+    assert rows(sidebar.orphan_proxy) == ["kappa"]
+    assert sidebar.orphan_title.isVisibleTo(sidebar)
+    assert "could not be found" in sidebar.orphan_help.text()
+    requested: list[str] = []
+    sidebar.reattachRequested.connect(requested.append)
+    sidebar.deleteRequested.connect(requested.append)
+    sidebar.orphan_view.setCurrentIndex(sidebar.orphan_proxy.index(0, 0))
+    sidebar.reattach_button.click()
+    sidebar.delete_orphan_button.click()
+    assert requested == [lost, lost]
+    sidebar.select_annotation(live)
+    assert not sidebar.reattach_button.isEnabled()
+
+
+def test_note_editor_saves_after_a_pause(qtbot, model, sidebar: AnnotationSidebar) -> None:
+    ann = add(model, "gamma")
+    sidebar.select_annotation(ann)
+    assert sidebar.note_edit.isEnabled()
+    with qtbot.waitSignal(sidebar.noteEditRequested, timeout=3000) as blocker:
+        qtbot.keyClicks(sidebar.note_edit, "Third letter")
+    assert blocker.args == [ann, "Third letter"]
+
+
+def test_moved_annotation_can_be_confirmed(qtbot, model, sidebar: AnnotationSidebar) -> None:
+    ann = add(model, "delta")
+    model.update(replace(model.get(ann), status="moved"))
+    sidebar.select_annotation(ann)
+    assert sidebar.confirm_button.isVisibleTo(sidebar)
+    with qtbot.waitSignal(sidebar.confirmMovedRequested) as blocker:
+        sidebar.confirm_button.click()
+    assert blocker.args == [ann]
+
+
+def test_delegate_paints_every_kind_of_entry(qtbot, model, sidebar: AnnotationSidebar) -> None:
+    add(model, "beta", note="A fairly long note " * 10, tags=["one", "two", "three"], private=True)
+    moved = add(model, "kappa")
+    model.update(replace(model.get(moved), status="moved"))
+    image = sidebar.grab().toImage()  # renders (and so paints every entry) without a window
+    assert not image.isNull()
+    heights = [sidebar.view.sizeHintForIndex(sidebar.proxy.index(r, 0)).height() for r in range(2)]
+    assert heights[0] > heights[1]  # the note and tags take room
+
+
+def test_wrap_lines_elides_the_last_line(qtbot, sidebar: AnnotationSidebar) -> None:
+    font = sidebar.font()
+    lines = wrap_lines("word " * 200, font, 120, 2)
+    assert len(lines) == 2 and lines[1].endswith("…")
+
+
+def test_window_sidebar_filter_and_undo(qtbot, tmp_path: Path) -> None:
+    library = write_library(tmp_path / "lib")
+    window = open_window(qtbot, library)
+    editor = window.view.text_edit()
+    words = window.transcript.text.split()
+    for word, key in ((words[1], Qt.Key.Key_1), (words[3], Qt.Key.Key_4)):
+        select_text(window, word)
+        press(qtbot, editor, key)
+    assert window.sidebar.proxy.rowCount() == 2
+    combo = window.sidebar.color_combo
+    combo.setCurrentIndex(combo.findData("pink"))
+    assert rows(window.sidebar.proxy) == [words[3]]
+    assert combo.itemText(combo.findData("pink")) == "Disagree"  # named by meaning
+    window.actions.undo.trigger()
+    assert window.sidebar.proxy.rowCount() == 0
+    assert len(saved(window.transcript.path)) == 1
+
+
+def test_stack_push_adds_one_row(qtbot, model, sidebar: AnnotationSidebar) -> None:
+    stack = QUndoStack()
+    text = model.store.transcript.text
+    start = text.index("omicron")
+    stack.push(CreateAnnotationCommand(model, new_annotation(text, start, start + 7)))
+    assert rows(sidebar.proxy) == ["omicron"]
+    stack.undo()
+    assert rows(sidebar.proxy) == []
