@@ -44,3 +44,24 @@ def user_config_dir() -> Path:
 def sample_library() -> Path:
     """The bundled sample library, found through importlib.resources (wheel, editable, bundle)."""
     return Path(str(resources.files("reader.resources") / "sample"))
+
+
+def user_sample_library() -> Path:
+    """A writable copy of the bundled sample library in the user data directory.
+
+    The packaged sample may sit in a read-only install; practising highlights on it must still
+    save beside the files. Episodes missing from the copy are added; files already there (and the
+    user's annotations) are never overwritten.
+    """
+    source = sample_library()
+    target = user_data_dir() / "sample"
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for item in source.iterdir():
+            if item.is_file() and item.suffix in (".md", ".markdown", ".txt"):
+                dest = target / item.name
+                if not dest.exists():
+                    dest.write_bytes(item.read_bytes())
+    except OSError:
+        return source
+    return target

@@ -43,6 +43,7 @@ from reader.ui.annotation_sidebar import AnnotationSidebar
 from reader.ui.appearance import Appearance
 from reader.ui.dialogs import SettingsDialog, about_box, open_dialog
 from reader.ui.episode_list import EpisodeListPanel
+from reader.ui.features import install_features
 from reader.ui.find_bar import FindBar
 from reader.ui.library_loader import AnnotationCounts, LibraryLoader
 from reader.ui.settings import Settings
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
             self.settings, self.actions, self.view, self.episodes, self.sidebar
         )
         self.appearance.apply_all()
+        install_features(self)
         self._restore_layout()
         self._update_actions()
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)  # ready to read and select
