@@ -16,7 +16,7 @@ from typing import Any
 
 from reader import __version__
 
-SUBCOMMANDS = ("check", "annotate", "search")
+SUBCOMMANDS = ("check", "annotate", "search", "export", "import")
 
 
 def _size(value: str) -> tuple[int, int]:
@@ -86,6 +86,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from reader.cli_search import cmd_search
 
         return cmd_search(args[1:])
+    if args and args[0] == "export":
+        from reader.cli_export import cmd_export
+
+        return cmd_export(args[1:])
+    if args and args[0] == "import":
+        from reader.cli_export import cmd_import
+
+        return cmd_import(args[1:])
     ns = _gui_parser().parse_args(args)
     if ns.path and not Path(ns.path).exists():
         print(f"transcript-reader: no such file or folder: {ns.path}", file=sys.stderr)
