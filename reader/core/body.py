@@ -25,7 +25,9 @@ Decisions where the conventions are ambiguous (see also the module docstring of 
   talk) do not.
 * A plain-line heading is a single short line alone in its paragraph, starting with a capital
   or digit, without final punctuation, without a year or conversational opener, whose
-  neighbours are not short lines too (so quoted poems stay prose).
+  neighbours are not short lines too (so quoted poems stay prose), not followed by a paragraph
+  that resumes with an ellipsis (``... Bowden, from``), and not one or two words after a
+  paragraph that trails off (``... Laertes ...``): those are words called out in speech.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ _MAX_HEADING_CHARS = 70
 _SHORT_LINE = 60
 _VERSE_LINE = 120
 _SENTENCE_END = '.?!…"”’)'
+MAX_INLINE_CHARS = 1_000_000  # longer blocks are kept as plain text (no inline Markdown)
 
 
 def _is_year_or_chat(text: str) -> bool:
@@ -96,7 +99,26 @@ def _plain_heading(idx: int, raws: list[Raw], speakers: Speakers, key_blocks: se
     nxt = raws[idx + 1]
     if _short_line(prev, speakers) or _short_line(nxt, speakers):
         return False
+    if _resumes(nxt) or (_trails_off(prev) and len(line.split()) <= 2):
+        # a word called out in speech ("... Laertes ..." / "Laertes"), not a section title;
+        # a longer title after a cut-off paragraph ("and then..." / "Part 2 - Challenges") stays
+        return False
     return nxt.kind in ("para", "list_item", "quote")
+
+
+_TRAILING_OFF = ("...", "…", "-", "–", "—")
+
+
+def _trails_off(raw: Raw | None) -> bool:
+    """The paragraph ends mid-utterance (an ellipsis or a dash): the speaker was interrupted."""
+    if raw is None or raw.kind != "para" or not raw.lines:
+        return False
+    return raw.lines[-1].rstrip(" *_").endswith(_TRAILING_OFF)
+
+
+def _resumes(raw: Raw) -> bool:
+    """The paragraph picks up a sentence left open (starts with an ellipsis)."""
+    return raw.kind == "para" and bool(raw.lines) and raw.lines[0].startswith(("...", "…"))
 
 
 @dataclass(slots=True)
@@ -106,6 +128,7 @@ class _Builder:
     parts: list[str] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     pos: int = 0
+    warnings: list[str] = field(default_factory=list)
 
     def add(
         self,
@@ -117,6 +140,12 @@ class _Builder:
         level: int = 0,
         plain: bool = False,
     ) -> bool:
+        if not plain and len(source) > MAX_INLINE_CHARS:
+            plain = True  # a megabyte "paragraph" is not prose anyone marked up: keep it fast
+            if not self.warnings:
+                self.warnings.append(
+                    f"a paragraph of {len(source):,} characters is shown without formatting"
+                )
         text, spans = render_inline(source, plain=plain)
         if not text:
             return False
@@ -150,9 +179,12 @@ def prepare(body: str) -> str:
 
 
 def parse_body(
-    body: str, known_speakers: list[str] | None = None
+    body: str, known_speakers: list[str] | None = None, warnings: list[str] | None = None
 ) -> tuple[str, list[Block], dict[str, str]]:
-    """Canonical text, blocks and speaker key of a body (front matter already removed)."""
+    """Canonical text, blocks and speaker key of a body (front matter already removed).
+
+    Problems worth telling the reader about (a block too long to format) go to ``warnings``.
+    """
     raws = lex(prepare(body))
     key, key_blocks = find_speaker_key(raws)
     speakers = Speakers(key, known_speakers or [], raws)
@@ -224,6 +256,8 @@ def parse_body(
         if chunk:
             current = _emit(out, chunk, chunk_label, current)
     flush_pending()
+    if warnings is not None:
+        warnings.extend(out.warnings)
     return "".join(out.parts), out.blocks, key
 
 

@@ -15,6 +15,7 @@ import math
 import re
 import sys
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -32,18 +33,61 @@ FrontMatterKind = Literal["yaml", "toml", "none"]
 
 MAX_ALIASES = 100
 MAX_EXPANDED_NODES = 50_000
-MAX_FRONT_MATTER_CHARS = 1_000_000
+MAX_FRONT_MATTER_CHARS = 64 * 1024  # real ones are < 2 KB; pure-Python YAML: ~1 s/100 KB
 
 # ---------------------------------------------------------------------------------------------
 # Decoding
 
 
+# bytes 0x80-0x9F that cp1252 defines; the five it leaves undefined decode as latin-1 controls
+_CP1252_HIGH = {
+    i: bytes([i]).decode("cp1252")
+    for i in range(0x80, 0xA0)
+    if i not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+}
+# C0/C1 control characters other than tab and newline: never part of what was said
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """ "utf-16-le"/"utf-16-be" when the bytes look like BOM-less UTF-16 text, else None.
+
+    Mostly-ASCII UTF-16 has a NUL in every other byte: nearly all odd (LE) or even (BE) bytes
+    are NUL and nearly none of the others. Binary files fail this test.
+    """
+    if len(data) < 4 or len(data) % 2:
+        return None
+    head = data[:4096]
+    even, odd = head[0::2], head[1::2]
+    n = len(odd)
+    if odd.count(0) >= 0.9 * n and even.count(0) <= 0.02 * n:
+        return "utf-16-le"
+    if even.count(0) >= 0.9 * n and odd.count(0) <= 0.02 * n:
+        return "utf-16-be"
+    return None
+
+
+def _decode_legacy(data: bytes) -> tuple[str, str]:
+    """Text that is not valid UTF-8: mostly UTF-8 → replace the bad bytes, else cp1252.
+
+    Never fails: cp1252's five undefined bytes decode as latin-1.
+    """
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for c in text if c > "\x7f") - bad
+    if good > bad:
+        return text, "utf-8"
+    return data.decode("latin-1").translate(_CP1252_HIGH), "cp1252"
+
+
 def decode_bytes(data: bytes) -> tuple[str | None, str, list[str], list[str]]:
     """Decode file bytes to text: (text or None, encoding, warnings, errors).
 
-    UTF-8 (with or without BOM) and UTF-16/32 with a BOM are decoded silently; anything else is
-    decoded as cp1252 (falling back to latin-1) with a warning. NUL bytes outside a UTF-16/32
-    file mean a binary file: an error and no text. Line endings become ``"\\n"``.
+    UTF-8 (with or without BOM) and UTF-16/32 with a BOM are decoded silently; UTF-16 without a
+    BOM is recognised (with a warning); other bytes are decoded as UTF-8 with replacement when
+    they are mostly UTF-8, else as cp1252, with a warning. NUL bytes otherwise mean a binary
+    file: an error and no text. Line endings become ``"\\n"``; other control characters become
+    spaces. A file with no text at all gives the warning "the file is empty".
     """
     warnings: list[str] = []
     errors: list[str] = []
@@ -55,26 +99,26 @@ def decode_bytes(data: bytes) -> tuple[str | None, str, list[str], list[str]]:
         encoding = "utf-16"
     elif data.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
-    if encoding in ("utf-16", "utf-32"):
+    elif b"\x00" in data:
+        bomless = _utf16_without_bom(data)
+        if bomless is None:
+            errors.append("not a text file (it contains NUL bytes)")
+            return None, encoding, warnings, errors
+        encoding = bomless
+        warnings.append(f"UTF-16 text without a byte-order mark; decoded as {bomless.upper()}")
+    if encoding.startswith(("utf-16", "utf-32")):
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as exc:
-            errors.append(f"cannot decode {encoding} text: {exc.reason}")
+            errors.append(f"cannot decode {encoding.upper()} text: {exc.reason}")
             return None, encoding, warnings, errors
     else:
-        if b"\x00" in data:
-            errors.append("not a text file (it contains NUL bytes)")
-            return None, encoding, warnings, errors
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
-            try:
-                text = data.decode("cp1252")
-                encoding = "cp1252"
-            except UnicodeDecodeError:
-                text = data.decode("latin-1")
-                encoding = "latin-1"
-            warnings.append(f"the file is not valid UTF-8; decoded as {encoding}")
+            text, encoding = _decode_legacy(data)
+            what = "invalid bytes replaced" if encoding == "utf-8" else f"decoded as {encoding}"
+            warnings.append(f"the file is not valid UTF-8; {what}")
     if "\x00" in text:
         errors.append("not a text file (it contains NUL characters)")
         return None, encoding, warnings, errors
@@ -82,6 +126,10 @@ def decode_bytes(data: bytes) -> tuple[str | None, str, list[str], list[str]]:
         text = text[1:]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _CONTROL.search(text):
+        text = _CONTROL.sub(" ", text)
+    if not text.strip():
+        warnings.append("the file is empty" if not data else "the file is empty (only blank lines)")
     return text, encoding, warnings, errors
 
 
@@ -416,18 +464,67 @@ def collect_urls(value: Any, out: list[str], depth: int = 0) -> None:
             collect_urls(v, out, depth + 1)
 
 
-def prettify_stem(path: Path) -> str:
-    """A title from a file name: ``user-involvement.md`` → ``User involvement``."""
+_SMALL_WORDS = frozenset(
+    "a an the and or nor but of for from to in on at by with vs via per as".split()
+)
+_SEASON_EPISODE = re.compile(r"^s\d{1,3}e\d{1,4}$", re.I)
+TITLE_SAMPLE_CHARS = 16384
+
+
+def _stem_words(path: Path) -> list[str]:
     name = path.name
     for suffix in (".markdown", ".md", ".txt"):
         if name.lower().endswith(suffix):
             name = name[: -len(suffix)]
             break
-    words = re.sub(r"[-_]+", " ", name).split()
+    return re.sub(r"[-_]+", " ", name).split()
+
+
+def _casing_in(word: str, sample: str) -> str | None:
+    """How ``sample`` writes ``word`` when it is special (``JS``, ``AI``, ``GitHub``), else None.
+
+    The special form must occur at least twice and at least as often as the plain capitalised
+    form, so ``it`` stays ``It`` in a text that says "IT" once and "It" at many sentence starts.
+    """
+    if not sample or len(word) > 30:
+        return None
+    counts: Counter[str] = Counter(
+        m.group() for m in re.finditer(rf"(?<![\w.-]){re.escape(word)}(?![\w-])", sample, re.I)
+    )
+    plain = {word.lower(), word.lower().capitalize()}
+    special = [(n, form) for form, n in counts.items() if form not in plain]
+    if not special:
+        return None
+    n, form = max(special)
+    return form if n >= 2 and n >= counts[word.lower().capitalize()] else None
+
+
+def prettify_stem(path: Path, sample: str = "") -> str:
+    """A title from a file name: ``user-involvement.md`` → ``User Involvement``.
+
+    Words are title-cased (small words such as "for" or "the" stay lower case after the first),
+    digits are kept, ``s2e9`` becomes ``S2E9``, and a word the text itself writes in a special
+    way (``sample``, the start of the body: "JS Party", "Practical AI") takes that form, so
+    ``js-party-200.md`` → ``JS Party 200`` without a list of show names.
+    """
+    words = _stem_words(path)
     if not words:
         return path.name or "Untitled"
-    text = " ".join(words)
-    return text[0].upper() + text[1:]
+    out: list[str] = []
+    for i, word in enumerate(words):
+        low = word.lower()
+        special = _casing_in(word, sample) if any(c.isalpha() for c in word) else None
+        if special:
+            out.append(special)
+        elif _SEASON_EPISODE.match(word):
+            out.append(word.upper())
+        elif word != low:
+            out.append(word)  # the file name already has capitals: keep them ("iOS", "NHS")
+        elif i and low in _SMALL_WORDS:
+            out.append(low)
+        else:
+            out.append(word[0].upper() + word[1:])
+    return " ".join(out)
 
 
 SPEAKER_KEYS = ("speakers", "hosts", "guests", "author", "authors")

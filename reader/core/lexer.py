@@ -20,17 +20,47 @@ class Raw:
     marker: str | None = None
 
 
+MAX_LEVEL = 6  # deepest list or quote level reported (10,000 ">" are level 6)
+
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
-_ATX = re.compile(r"^[ \t]{0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
-_ATX_TAIL = re.compile(r"(?:[ \t]+#+)?[ \t]*(?:\{#[^}]*\})?[ \t]*$")
-_HEADING_ID = re.compile(r"[ \t]*\{[#.][^}]*\}[ \t]*$")
+# The patterns below avoid adjacent optional runs of the same characters (``[ \t]*`` next to
+# ``[ \t]*``, a lazy ``.*?`` before ``[ \t]*$``): on a line with a long run of spaces such a
+# pattern backtracks quadratically. Trailing parts are stripped in Python instead.
+_ATX = re.compile(r"^[ \t]{0,3}(#{1,6})(?:[ \t]+(.*))?$")
 _THEMATIC = re.compile(r"^[ \t]{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _SETEXT = re.compile(r"^[ \t]{0,3}=+[ \t]*$")
 _QUOTE = re.compile(r"^[ \t]{0,3}((?:>[ \t]?)+)(.*)$")
 _LIST = re.compile(r"^([ \t]*)([-*+•]|\d{1,4}[.)])[ \t]+(\S.*)$")
 _FOOTNOTE = re.compile(r"^\[\^([^\]\s]{1,40})\]:[ \t]*(.*)$")
-_TABLE_SEP = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*$")
-_TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
+_TABLE_CELL_SEP = re.compile(r":?-{2,}:?")
+
+
+def _heading_text(text: str) -> str:
+    """An ATX heading's text without closing hashes (``## Title ##``) and ``{#id}``/``{.cls}``."""
+    text = text.rstrip(" \t")
+    for _ in range(3):
+        before = text
+        if text.endswith("}"):
+            k = text.rfind("{")
+            if k != -1 and text[k + 1 : k + 2] in ("#", ".") and "}" not in text[k + 1 : -1]:
+                text = text[:k].rstrip(" \t")
+        bare = text.rstrip("#")
+        if bare != text and (not bare or bare[-1] in " \t"):
+            text = bare.rstrip(" \t")
+        if text == before:
+            break
+    return text
+
+
+def _is_table_row(line: str) -> bool:
+    s = line.strip(" \t")
+    return len(s) >= 2 and s[0] == "|" and s[-1] == "|"
+
+
+def _is_table_separator(line: str) -> bool:
+    """``|---|:--:|`` (a row of dashes between pipes, optional colons)."""
+    cells = line.strip(" \t").strip("|").split("|")
+    return all(_TABLE_CELL_SEP.fullmatch(c.strip(" \t")) for c in cells)
 
 
 def _indent(prefix: str) -> int:
@@ -75,8 +105,7 @@ def lex(body: str) -> list[Raw]:
         if m:
             flush()
             list_stack.clear()
-            text = _ATX_TAIL.sub("", m[2] or "")
-            text = _HEADING_ID.sub("", text)
+            text = _heading_text(m[2] or "")
             if text.strip():
                 out.append(Raw("heading", [text], len(m[1])))
             continue
@@ -90,7 +119,7 @@ def lex(body: str) -> list[Raw]:
             continue
         m = _QUOTE.match(line)
         if m:
-            level = m[1].count(">")
+            level = min(m[1].count(">"), MAX_LEVEL)
             content = m[2].strip()
             if not content:
                 flush()
@@ -107,16 +136,16 @@ def lex(body: str) -> list[Raw]:
             while list_stack and list_stack[-1] >= indent:
                 list_stack.pop()
             list_stack.append(indent)
-            cur = Raw("list_item", [m[3]], min(len(list_stack), 6), m[2])
+            cur = Raw("list_item", [m[3]], min(len(list_stack), MAX_LEVEL), m[2])
             continue
         m = _FOOTNOTE.match(line)
         if m:
             flush()
             cur = Raw("footnote", [f"[{m[1]}] {m[2]}"])
             continue
-        if _TABLE_ROW.match(line):
+        if _is_table_row(line):
             flush()
-            if not _TABLE_SEP.match(line):
+            if not _is_table_separator(line):
                 cells = [c.strip() for c in line.strip().strip("|").split("|")]
                 out.append(Raw("para", [" | ".join(c for c in cells if c)]))
             continue

@@ -13,6 +13,7 @@ Template code is dropped: Hugo shortcodes (``{{< … >}}``, ``{{% … %}}``) and
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 
@@ -33,17 +34,22 @@ _TAG = re.compile(rf"</?(?:{_HTML_TAGS})\b(?:\s[^<>]*)?/?>", re.I)
 _HAS_HTML = re.compile(rf"<(?:/?(?:{_HTML_TAGS})\b|!--)", re.I)
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _DROP_CONTENT = re.compile(
-    r"<(script|style|template|noscript)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.I | re.S
+    r"<(script|style|template|noscript|svg|math|object|applet|iframe|frameset|canvas)\b[^<>]*>"
+    r".*?(?:</\1\s*>|\Z)",
+    re.I | re.S,
 )
-_TEMPLATE = re.compile(r"\{\{[<%].*?[%>]\}\}|\{\{.*?\}\}|\{%.*?%\}", re.S)
+# a tag body never contains another opener, so an unclosed "{{" stops at the next "{{" instead
+# of making every later "{{" rescan the rest of the file (``{{< x >}}`` is the first form)
+_TEMPLATE = re.compile(r"\{\{(?:(?!\{\{|\}\}).){0,2000}\}\}|\{%(?:(?!\{%|%\}).){0,2000}%\}", re.S)
+# tag bodies are ``[^<>]*`` (not ``[^>]*``): an unclosed "<p" must not scan the rest of the file
 _STRONG_LABEL = re.compile(
-    r"<p\b[^>]*>\s*<(?:strong|b)>\s*([^<>\n]{1,40}?)\s*(:?)\s*</(?:strong|b)>\s*(:?)\s*"
+    r"<p\b[^<>]*>\s*<(?:strong|b)>\s*([^<>\n]{1,40}?)\s*(?::\s*)?</(?:strong|b)>\s*(?::\s*)?"
     r"(?:</p\s*>|<br\s*/?>)",
     re.I,
 )
-_HEADING_OPEN = re.compile(r"<h([1-6])\b[^>]*>", re.I)
+_HEADING_OPEN = re.compile(r"<h([1-6])\b[^<>]*>", re.I)
 _HEADING_CLOSE = re.compile(r"</h[1-6]\s*>", re.I)
-_LI_OPEN = re.compile(r"<li\b[^>]*>", re.I)
+_LI_OPEN = re.compile(r"<li\b[^<>]*>", re.I)
 _BLOCK_TAG = re.compile(
     r"</?(?:p|div|br|hr|details|summary|ul|ol|li|table|thead|tbody|tfoot|tr|td|th|section|article|"
     r"header|footer|aside|nav|main|figure|figcaption|audio|video|blockquote|pre|dl|dt|dd|center|"
@@ -53,7 +59,9 @@ _BLOCK_TAG = re.compile(
 _STRONG = re.compile(r"</?(?:strong|b)\s*>", re.I)
 _EM = re.compile(r"</?(?:em|i|cite)\s*>", re.I)
 _CODE = re.compile(r"</?(?:code|kbd|samp|tt)\s*>", re.I)
-_ANCHOR = re.compile(r"<a\b[^>]*?\bhref\s*=\s*[\"']([^\"'<>]*)[\"'][^>]*>(.*?)</a\s*>", re.I | re.S)
+_ANCHOR_OPEN = re.compile(r"<a\b[^<>]*?\bhref\s*=\s*[\"']([^\"'<>]*)[\"'][^<>]*>", re.I)
+_ANCHOR_CLOSE = re.compile(r"</a\s*>", re.I)
+_ANCHOR_TEXT_MAX = 2000
 
 
 def strip_templates(text: str) -> str:
@@ -61,6 +69,31 @@ def strip_templates(text: str) -> str:
     if "{{" not in text and "{%" not in text:
         return text
     return _TEMPLATE.sub("", text)
+
+
+def _anchors_to_markdown(text: str) -> str:
+    """``<a href="u">t</a>`` → ``[t](u)``; each opener pairs with the next ``</a>`` (found by
+    binary search in one list of closers, so many unclosed ``<a>`` stay linear)."""
+    closes = [m.start() for m in _ANCHOR_CLOSE.finditer(text)]
+    if not closes:
+        return text
+    out: list[str] = []
+    last = 0
+    for m in _ANCHOR_OPEN.finditer(text):
+        if m.start() < last:
+            continue
+        k = bisect.bisect_left(closes, m.end())
+        if k == len(closes):
+            break
+        c = closes[k]
+        if c - m.end() > _ANCHOR_TEXT_MAX:
+            continue
+        inner, href = text[m.end() : c], m[1]
+        out.append(text[last : m.start()])
+        out.append(f"[{inner}]({href})" if href.strip() else inner)
+        last = _ANCHOR_CLOSE.match(text, c).end()  # type: ignore[union-attr]
+    out.append(text[last:])
+    return "".join(out)
 
 
 def html_to_markdown(text: str) -> str:
@@ -73,7 +106,7 @@ def html_to_markdown(text: str) -> str:
     # <p><strong>Nic</strong><br>text</p> and <p><strong>Nicolas</strong></p><p>text</p>:
     # a label alone on its line, which the block parser reads as a speaker label.
     text = _STRONG_LABEL.sub(lambda m: f"\n\n**{m[1]}:**\n\n", text)
-    text = _ANCHOR.sub(lambda m: f"[{m[2]}]({m[1]})" if m[1].strip() else m[2], text)
+    text = _anchors_to_markdown(text)
     text = _HEADING_OPEN.sub(lambda m: "\n\n" + "#" * int(m[1]) + " ", text)
     text = _HEADING_CLOSE.sub("\n\n", text)
     text = _LI_OPEN.sub("\n\n- ", text)
@@ -92,9 +125,19 @@ _SPECIAL = re.compile(r"[\\`*_~\[!<&]")
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _AUTOLINK = re.compile(r"<((?:https?|mailto|ftp):[^\s<>]*)>", re.I)
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# ``(?=(?P<w>\s*))(?P=w)`` is an atomic whitespace run (no backtracking into it): the plain
+# ``\s*…\s+…\s*`` version is quadratic on "(" followed by a long run of spaces.
 _LINK_TAIL = re.compile(
-    r"\(\s*<?([^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)>?"
-    r"(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
+    r"\((?=(?P<w1>\s*))(?P=w1)<?(?P<dest>[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)>?"
+    r"(?:(?=(?P<w2>\s+))(?P=w2)(?:\"[^\"]*\"|'[^']*'))?(?=(?P<w3>\s*))(?P=w3)\)"
+)
+# A destination with spaces is not a link in CommonMark, but real show notes have them
+# (``[The threat …](https://…/the-threat-to-open source-comes-from)``, a slug mangled by a
+# find-and-replace): accept an absolute URL whose space-separated pieces hold no quotes or
+# brackets (so ``(http://x "title")`` is still read by `_LINK_TAIL`). Linear: the pieces are
+# separated by single spaces and bounded in number.
+_LINK_TAIL_SPACED = re.compile(
+    r"\([ \t]*((?:https?|ftp)://[^\s()<>]+(?: [^\s()<>\"']+){1,8})[ \t]*\)", re.I
 )
 _REF_TAIL = re.compile(r"\[[^\]]{0,100}\]")
 _TIMESTAMP = re.compile(
@@ -122,33 +165,136 @@ class _Out:
             self.length += len(s)
 
 
-def _find_close_bracket(s: str, i: int, end: int) -> int:
-    """Index of the ``]`` matching the ``[`` at ``i`` (nesting and escapes aware), or -1."""
-    depth = 0
-    j = i
-    limit = min(end, i + EMPHASIS_WINDOW)
-    while j < limit:
-        c = s[j]
-        if c == "\\":
-            j += 2
-            continue
-        if c == "[":
-            depth += 1
-        elif c == "]":
-            depth -= 1
-            if depth == 0:
-                return j
-        elif c == "`":
-            # code spans hide brackets
-            n = _run(s, j, "`", end)
-            k = s.find("`" * n, j + n, limit)
-            if k != -1:
-                j = k + n
+_TICKS = re.compile(r"`+")
+_DELIM_RUNS = {ch: re.compile(re.escape(ch) + "+") for ch in "*_~"}
+_BRACKET_SCAN = re.compile(r"\\.|`+|[\[\]]", re.S)
+
+
+class _Index:
+    """Where the delimiters of one source are, found once in linear passes.
+
+    Every closer lookup of `_render` is then a dictionary hit or a binary search, so hostile
+    input (100,000 ``[``, 50,000 ``*``, thousands of unmatched backtick runs) stays linear
+    instead of rescanning the rest of the line for each opener.
+    """
+
+    __slots__ = ("brackets", "runs", "s", "ticks")
+
+    def __init__(self, s: str) -> None:
+        self.s = s
+        self.ticks: dict[int, list[int]] = {}
+        if "`" in s:
+            for m in _TICKS.finditer(s):
+                self.ticks.setdefault(m.end() - m.start(), []).append(m.start())
+        self.brackets: dict[int, int] = self._match_brackets() if "[" in s else {}
+        self.runs: dict[tuple[str, int], tuple[list[int], list[int]]] = {}
+
+    def tick_close(self, j: int, n: int, end: int) -> int:
+        """Start of the first run of exactly ``n`` backticks after ``j`` and before ``end``."""
+        starts = self.ticks.get(n)
+        if not starts:
+            return -1
+        k = bisect.bisect_right(starts, j)
+        if k < len(starts) and starts[k] + n <= end:
+            return starts[k]
+        return -1
+
+    def _match_brackets(self) -> dict[int, int]:
+        """``[`` position → matching ``]`` (escapes skipped, code spans hide brackets)."""
+        s = self.s
+        out: dict[int, int] = {}
+        stack: list[int] = []
+        pos = 0
+        n = len(s)
+        while True:
+            m = _BRACKET_SCAN.search(s, pos)
+            if m is None:
+                return out
+            c = s[m.start()]
+            if c == "\\":
+                pos = m.end()
+            elif c == "`":
+                width = m.end() - m.start()
+                k = self.tick_close(m.start(), width, n)
+                pos = k + width if k != -1 else m.end()
+            elif c == "[":
+                stack.append(m.start())
+                pos = m.end()
+            else:
+                if stack:
+                    out[stack.pop()] = m.start()
+                pos = m.end()
+
+    def close_bracket(self, i: int, end: int) -> int:
+        k = self.brackets.get(i, -1)
+        return k if k != -1 and k < min(end, i + EMPHASIS_WINDOW) else -1
+
+    def _closer_runs(self, ch: str, use: int) -> tuple[list[int], list[int]]:
+        """Runs of ``ch`` that can close emphasis of width ``use``: (starts, lengths)."""
+        key = (ch, use)
+        found = self.runs.get(key)
+        if found is not None:
+            return found
+        s = self.s
+        starts: list[int] = []
+        lengths: list[int] = []
+        for m in _DELIM_RUNS[ch].finditer(s):
+            j, r = m.start(), m.end() - m.start()
+            if j and s[j - 1] == "\\":
+                j, r = j + 1, r - 1  # the first one is escaped
+            if not r or not j or s[j - 1].isspace():
                 continue
-            j += n
-            continue
-        j += 1
-    return -1
+            if ch == "_" and j + r < len(s) and s[j + r].isalnum():
+                continue
+            if r == use or r >= 3:
+                starts.append(j)
+                lengths.append(r)
+        self.runs[key] = (starts, lengths)
+        return starts, lengths
+
+    def find_closer(self, i: int, end: int, ch: str, use: int) -> int:
+        """Start of the closing ``use`` x ``ch`` after ``i`` (within the window), or -1."""
+        starts, lengths = self._closer_runs(ch, use)
+        limit = min(end, i + EMPHASIS_WINDOW)
+        k = bisect.bisect_right(starts, i)
+        while k < len(starts) and starts[k] < limit:
+            j, r = starts[k], lengths[k]
+            if j + r > end:  # a run cut by the end of this range
+                r = end - j
+                if r != use and r < 3:
+                    k += 1
+                    continue
+            return j + r - use
+        return -1
+
+
+_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
+
+
+def safe_href(href: str | None) -> str | None:
+    """``href`` when following it is harmless (http(s), mailto, ftp, relative), else None.
+
+    ``javascript:``, ``data:``, ``file:``, ``vbscript:`` links keep their text but lose the
+    target, so no click can run or open anything.
+    """
+    if not href:
+        return None
+    m = _SCHEME.match(href)
+    if m and m[1].lower() not in SAFE_SCHEMES:
+        return None
+    return href
+
+
+def _link_tail(s: str, pos: int, end: int) -> tuple[int, str | None] | None:
+    """(end, href) of a link destination ``(…)`` at ``pos``, or None."""
+    m = _LINK_TAIL.match(s, pos, end)
+    if m:
+        return m.end(), safe_href(m["dest"])
+    m = _LINK_TAIL_SPACED.match(s, pos, end)
+    if m:
+        return m.end(), safe_href(m[1].replace(" ", "%20"))
+    return None
 
 
 def _run(s: str, i: int, ch: str, end: int) -> int:
@@ -158,31 +304,8 @@ def _run(s: str, i: int, ch: str, end: int) -> int:
     return n
 
 
-def _find_closer(s: str, i: int, end: int, ch: str, use: int) -> int:
-    """Start of a closing run of ``use`` x ``ch`` after ``i``, or -1 (bounded search)."""
-    j = i
-    limit = min(end, i + EMPHASIS_WINDOW)
-    while True:
-        j = s.find(ch, j, limit)
-        if j == -1:
-            return -1
-        if s[j - 1] == "\\":
-            j += 1
-            continue
-        r = _run(s, j, ch, end)
-        after = s[j + r] if j + r < end else " "
-        if (
-            j > i
-            and not s[j - 1].isspace()
-            and (ch != "_" or not after.isalnum())
-            and (r == use or r >= 3)
-        ):
-            return j + r - use
-        j += r
-
-
-def _render(s: str, start: int, end: int, out: _Out, depth: int) -> None:
-    """Render ``s[start:end]`` into ``out`` (recursive for nested markup)."""
+def _render(s: str, start: int, end: int, out: _Out, depth: int, idx: _Index) -> None:
+    """Render ``s[start:end]`` into ``out`` (recursive for nested markup, at most `MAX_DEPTH`)."""
     i = start
     while i < end:
         m = _SPECIAL.search(s, i, end)
@@ -213,9 +336,7 @@ def _render(s: str, start: int, end: int, out: _Out, depth: int) -> None:
             continue
         if c == "`":
             n = _run(s, j, "`", end)
-            k = s.find("`" * n, j + n, end)
-            while k != -1 and (k + n < end and s[k + n] == "`"):
-                k = s.find("`" * n, k + _run(s, k, "`", end), end)
+            k = idx.tick_close(j, n, end)
             if k == -1:
                 out.add("`" * n)
                 i = j + n
@@ -242,26 +363,26 @@ def _render(s: str, start: int, end: int, out: _Out, depth: int) -> None:
             continue
         if c == "!":
             if j + 1 < end and s[j + 1] == "[":
-                close = _find_close_bracket(s, j + 1, end)
-                tail = _LINK_TAIL.match(s, close + 1, end) if close != -1 else None
+                close = idx.close_bracket(j + 1, end)
+                tail = _link_tail(s, close + 1, end) if close != -1 else None
                 if tail and depth < MAX_DEPTH:
-                    _render(s, j + 2, close, out, depth + 1)  # alt text only: never fetched
-                    i = tail.end()
+                    _render(s, j + 2, close, out, depth + 1, idx)  # alt text only: never fetched
+                    i = tail[0]
                     continue
             out.add("!")
             i = j + 1
             continue
         if c == "[":
-            close = _find_close_bracket(s, j, end)
+            close = idx.close_bracket(j, end)
             if close != -1 and depth < MAX_DEPTH:
                 label = s[j + 1 : close]
-                tail = _LINK_TAIL.match(s, close + 1, end)
+                tail = _link_tail(s, close + 1, end)
                 if tail:
                     begin = out.length
-                    _render(s, j + 1, close, out, depth + 1)
+                    _render(s, j + 1, close, out, depth + 1, idx)
                     if out.length > begin:
-                        out.spans.append(InlineSpan(begin, out.length, "link", tail[1] or None))
-                    i = tail.end()
+                        out.spans.append(InlineSpan(begin, out.length, "link", tail[1]))
+                    i = tail[0]
                     continue
                 if label.startswith("^") and 1 < len(label) <= 40:
                     out.add(f"[{label[1:]}]")
@@ -269,7 +390,7 @@ def _render(s: str, start: int, end: int, out: _Out, depth: int) -> None:
                     continue
                 ref = _REF_TAIL.match(s, close + 1, end)
                 if ref and ref.group() != "[]" and not _TIMESTAMP.fullmatch(s[j : close + 1]):
-                    _render(s, j + 1, close, out, depth + 1)
+                    _render(s, j + 1, close, out, depth + 1, idx)
                     i = ref.end()
                     continue
             out.add("[")
@@ -287,16 +408,16 @@ def _render(s: str, start: int, end: int, out: _Out, depth: int) -> None:
             i = j + n
             continue
         use = 2 if (n >= 2 or c == "~") else 1
-        k = _find_closer(s, j + use, end, c, use)
+        k = idx.find_closer(j + use, end, c, use)
         if k == -1 and use == 2 and c != "~":
             use = 1
-            k = _find_closer(s, j + use, end, c, use)
+            k = idx.find_closer(j + use, end, c, use)
         if k == -1:
             out.add(s[j : j + n])
             i = j + n
             continue
         begin = out.length
-        _render(s, j + use, k, out, depth + 1)
+        _render(s, j + use, k, out, depth + 1, idx)
         if out.length > begin:
             style = "strike" if c == "~" else ("strong" if use == 2 else "em")
             out.spans.append(InlineSpan(begin, out.length, style))  # type: ignore[arg-type]
@@ -316,43 +437,53 @@ def render_inline(source: str, plain: bool = False) -> tuple[str, tuple[InlineSp
         text = _WS.sub(" ", source).strip()
         return text, _timestamps(text, ())
     out = _Out()
-    _render(source, 0, len(source), out, 0)
+    _render(source, 0, len(source), out, 0, _Index(source))
     raw = "".join(out.parts)
     text, spans = _collapse(raw, out.spans)
     return text, _timestamps(text, spans)
 
 
+# whitespace runs that change when collapsed: leading, trailing, 2+ long, or not a plain space
+_WS_CHANGE = re.compile(r"^\s+|\s{2,}|[^\S ]| $")
+
+
 def _collapse(raw: str, spans: list[InlineSpan]) -> tuple[str, tuple[InlineSpan, ...]]:
-    """Collapse whitespace runs to one space and trim, remapping span offsets."""
-    if not _needs_collapse(raw):
+    """Collapse whitespace runs to one space and trim, remapping span offsets.
+
+    One pass over the runs that change, mapping only the span ends (memory stays O(spans), not
+    O(characters), so a 20 MB paragraph costs no per-character table).
+    """
+    if _WS_CHANGE.search(raw) is None:
         return raw, tuple(sorted(spans, key=lambda sp: (sp.start, -sp.end)))
-    mapping = [0] * (len(raw) + 1)
+    points = sorted({p for sp in spans for p in (sp.start, sp.end)})
+    mapped: dict[int, int] = {}
     parts: list[str] = []
     pos = 0
     last = 0
-    for m in _WS.finditer(raw):
-        seg = raw[last : m.start()]
-        for k in range(last, m.start()):
-            mapping[k] = pos + (k - last)
-        parts.append(seg)
-        pos += len(seg)
-        leading = m.start() == 0
-        trailing = m.end() == len(raw)
-        for k in range(m.start(), m.end()):
-            mapping[k] = pos
-        if not leading and not trailing:
+    pi = 0
+    n = len(raw)
+    for m in _WS_CHANGE.finditer(raw):
+        a, b = m.span()
+        while pi < len(points) and points[pi] < a:
+            mapped[points[pi]] = pos + (points[pi] - last)
+            pi += 1
+        parts.append(raw[last:a])
+        pos += a - last
+        while pi < len(points) and points[pi] < b:
+            mapped[points[pi]] = pos
+            pi += 1
+        if a != 0 and b != n:
             parts.append(" ")
             pos += 1
-        last = m.end()
-    for k in range(last, len(raw)):
-        mapping[k] = pos + (k - last)
+        last = b
+    while pi < len(points):
+        mapped[points[pi]] = pos + (points[pi] - last)
+        pi += 1
     parts.append(raw[last:])
-    pos += len(raw) - last
-    mapping[len(raw)] = pos
     text = "".join(parts)
     new_spans = []
     for sp in spans:
-        a, b = mapping[sp.start], mapping[sp.end]
+        a, b = mapped[sp.start], mapped[sp.end]
         # do not let a span start on or end with a collapsed space
         while a < b and text[a] == " ":
             a += 1
@@ -362,14 +493,6 @@ def _collapse(raw: str, spans: list[InlineSpan]) -> tuple[str, tuple[InlineSpan,
             new_spans.append(InlineSpan(a, b, sp.style, sp.href))
     new_spans.sort(key=lambda sp: (sp.start, -sp.end))
     return text, tuple(new_spans)
-
-
-def _needs_collapse(raw: str) -> bool:
-    if not raw:
-        return False
-    if raw[0].isspace() or raw[-1].isspace():
-        return True
-    return any(m.group() != " " for m in _WS.finditer(raw))
 
 
 def _timestamps(text: str, spans: tuple[InlineSpan, ...]) -> tuple[InlineSpan, ...]:

@@ -16,6 +16,7 @@ _KEY_DASH = re.compile(
     r"(?P<name>\S.{0,80}?)[ \t]*$"
 )
 _KEY_SPACE = re.compile(r"^(?P<label>[A-Z][A-Za-z]{0,4}\.?)[ \t]*[ \t:][ \t]*(?P<name>\S.{0,60}?)$")
+_KEY_LINE_MAX = 160
 _BARE_NAME = re.compile(r"^[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2}$")
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|van|von|de|der|den|da|di|du|le|la|del|bin|al|St\.?)$")
 
@@ -35,6 +36,8 @@ def _initials_match(label: str, name: str) -> bool:
 def _key_line(line: str) -> tuple[str, str] | None:
     """(label, name) when ``line`` is a key line, else None."""
     line = line.strip().strip("*_").strip()
+    if len(line) > _KEY_LINE_MAX:
+        return None  # a key line is short; also keeps the patterns below linear
     m = _KEY_DASH.match(line)
     if m:
         name = re.split(r"\s+[-–—]\s+", m["name"])[0].strip().strip("*_")
@@ -117,6 +120,12 @@ _NOT_SPEAKERS = frozenset(
     "rationale idea ideas proposal proposals issue issues resources further reading "
     "http https mailto ps p.s. re fyi eg e.g i.e ie etc".split()
 )
+# "INT", "Int." and "Int" abbreviate "Interviewer" in transcripts (iriss.fm uses ``**INT**:`` and
+# ``Int. Thank you.``); a key line that defines the label wins.
+_INTERVIEWER_ABBR = re.compile(r"^(?:INT|Int)\.?$")
+_INTERVIEWER_LINE = re.compile(
+    r"^(?:\*\*|__)?(?P<label>INT\.?|Int\.?)(?:\*\*|__)?(?:[ \t]*:[ \t]*|[ \t]+)(?P<rest>\S.*)$"
+)
 _PSEUDO = frozenset(
     "break intro outro jingle music interlude ad ads sponsor sponsors transition theme "
     "ad break cold open".split()
@@ -171,18 +180,23 @@ class Speakers:
             m = self.key_re.match(line)
             if m:
                 return Label(m[1], self.key[m[1]], m["rest"].strip())
+            if line[:1] in "I*_":
+                # an initials-style document (it has a key): "Int. Thank you." is a turn too
+                m = _INTERVIEWER_LINE.match(line)
+                if m:
+                    return Label(m["label"], self.speaker_for(m["label"]), m["rest"].strip())
         m = _BOLD_LABEL.match(line)
         if m:
             name = m["name"].strip()
             alone = not m["rest"].strip()
             if self._bold_ok(name) or (alone and self._bold_alone_ok(name)):
-                return Label(name, self.key.get(name, name), m["rest"].strip())
+                return Label(name, self.speaker_for(name), m["rest"].strip())
             return None
         if line[:1].isalpha():
             m = _PLAIN_LABEL.match(line)
             if m and self._plain_ok(m["name"], m["paren"]):
                 name = m["name"]
-                speaker = self.key.get(name, name)
+                speaker = self.speaker_for(name)
                 if m["paren"]:
                     paren = m["paren"].strip()
                     speaker = paren if paren.casefold() in self.known else f"{name} ({paren})"
@@ -194,6 +208,14 @@ class Speakers:
         if _CAPS_ALONE.match(line):
             return Label(line, line.title(), "")
         return None
+
+    def speaker_for(self, label: str) -> str:
+        """The speaker a label stands for: the key's name, ``Interviewer`` for ``INT``, or as is."""
+        if label in self.key:
+            return self.key[label]
+        if _INTERVIEWER_ABBR.match(label):
+            return self.key.get(label.rstrip("."), "Interviewer")
+        return label
 
     def _bold_ok(self, name: str) -> bool:
         low = name.casefold()

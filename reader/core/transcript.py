@@ -166,19 +166,22 @@ def parse_transcript(data: bytes, path: Path) -> Transcript:
     if split.data:
         fm.apply_front_matter(meta, split.data)
     try:
-        canonical, blocks, key = _body.parse_body(split.body, meta.speakers)
+        canonical, blocks, key = _body.parse_body(split.body, meta.speakers, meta.warnings)
     except RecursionError:
         meta.errors.append("the body is too deeply nested to parse")
         return Transcript(meta, "", [])
-    _finish_meta(meta, split.data, blocks, canonical, key)
+    sample = split.body[: fm.TITLE_SAMPLE_CHARS]
+    _finish_meta(meta, split.data, blocks, canonical, key, None, sample)
     return Transcript(meta, canonical, blocks, key)
 
 
 def read_metadata(path: Path) -> EpisodeMeta:
     """Metadata for the episode list: front matter and the speaker key; cheap, never raises.
 
-    Reads only the head of the file unless the front matter is longer; falls back to the first
-    heading for the title when there is no front-matter title.
+    Reads only the head of the file unless the front matter is longer. Without a front-matter
+    title, the title is the first heading when it is a real title (not "Break: [14:22]" or
+    "Transcript"), else the file name title-cased with the body's own spelling of its words
+    (``js-party-200.md`` → "JS Party 200"); `load_transcript` gives the same title.
     """
     from . import body as _body
     from . import frontmatter_meta as fm
@@ -186,18 +189,7 @@ def read_metadata(path: Path) -> EpisodeMeta:
     path = Path(path)
     meta = _empty_meta(path)
     try:
-        with path.open("rb") as fh:
-            data = fh.read(_HEAD_BYTES)
-            if len(data) == _HEAD_BYTES:
-                # keep reading while the front matter may still be open (rare, bounded)
-                while b"\n---" not in data[3:] and b"\n+++" not in data[3:]:
-                    more = fh.read(_HEAD_BYTES)
-                    if not more or len(data) > MAX_FILE_BYTES:
-                        break
-                    data += more
-                cut = data.rfind(b"\n")
-                if cut > 0:
-                    data = data[: cut + 1]
+        data = _read_head(path)
     except OSError as exc:
         meta.errors.append(f"cannot read the file: {exc.strerror or exc}")
         _set_stat(meta, path)
@@ -212,7 +204,8 @@ def read_metadata(path: Path) -> EpisodeMeta:
     meta.errors.extend(split.errors)
     if split.data:
         fm.apply_front_matter(meta, split.data)
-    raws = _body.lex(_body.prepare(split.body[:16384]))
+    sample = split.body[: fm.TITLE_SAMPLE_CHARS]
+    raws = _body.lex(_body.prepare(sample))
     key, key_blocks = _body.find_speaker_key(raws)
     blocks: list[Block] = []
     first_heading = None
@@ -222,8 +215,44 @@ def read_metadata(path: Path) -> EpisodeMeta:
             break
     if first_heading is None:
         first_heading = ""
-    _finish_meta(meta, split.data, blocks, "", key, first_heading)
+    _finish_meta(meta, split.data, blocks, "", key, first_heading, sample)
     return meta
+
+
+def _read_head(path: Path) -> bytes:
+    """The head of a file: 64 KiB cut at a line end, more while the front matter is open.
+
+    UTF-16/32 files (rare, with or without a BOM) are read whole, so that no cut splits a code
+    unit. At least
+    ``_HEAD_BYTES`` follow the front matter, so the body sample matches `load_transcript`'s.
+    """
+    from .frontmatter_meta import _utf16_without_bom
+
+    with path.open("rb") as fh:
+        data = fh.read(_HEAD_BYTES)
+        if len(data) < _HEAD_BYTES:
+            return data
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (
+            b"\x00" in data and _utf16_without_bom(data)
+        ):
+            if path.stat().st_size > MAX_FILE_BYTES:
+                return data[: len(data) & ~3]
+            return data + fh.read()
+        if data.startswith((b"---", b"+++", b"\xef\xbb\xbf---", b"\xef\xbb\xbf+++")):
+            # keep reading while the front matter may still be open (rare, bounded)
+            extended = False
+            while b"\n---" not in data[3:] and b"\n+++" not in data[3:]:
+                more = fh.read(_HEAD_BYTES)
+                if not more or len(data) > MAX_FILE_BYTES:
+                    break
+                data += more
+                extended = True
+            if extended:
+                data += fh.read(_HEAD_BYTES)
+        cut = data.rfind(b"\n")
+        if cut > 0:
+            data = data[: cut + 1]
+        return data
 
 
 def _empty_meta(path: Path) -> EpisodeMeta:
@@ -258,12 +287,14 @@ def _finish_meta(
     text: str,
     key: dict[str, str],
     first_heading: str | None = None,
+    sample: str = "",
 ) -> None:
-    """Title fallback (first heading) and speakers merged with the key and the turns."""
-    from .frontmatter_meta import clean_str, merge_speakers
+    """Title fallback (first heading, else the file name) and speakers merged with the key and
+    the turns."""
+    from .frontmatter_meta import clean_str, merge_speakers, prettify_stem
     from .markup import render_inline
 
-    if meta.title == _empty_meta(meta.path).title and not clean_str(data.get("title")):
+    if meta.title == prettify_stem(meta.path) and not clean_str(data.get("title")):
         heading = first_heading
         if heading is None:
             # only a heading at the top of the body is a title (not a "Break" mid-way)
@@ -275,7 +306,32 @@ def _finish_meta(
                     break
         elif heading:
             heading = render_inline(heading)[0]
-        if heading:
-            meta.title = heading
+        heading = _title_from_heading(heading)
+        meta.title = heading or prettify_stem(meta.path, sample)
     turn_speakers = [b.speaker for b in blocks if b.kind == "turn" and b.speaker]
     meta.speakers = merge_speakers(meta.speakers, list(key.values()), turn_speakers)
+
+
+_TIMESTAMP_TEXT = re.compile(r"\d{1,2}(?::\d{2}){1,2}(?:\.\d+)?")
+_NOT_TITLES = frozenset(
+    "break ad break intro introduction outro jingle music interlude ad ads sponsor sponsors "
+    "transition theme cold open transcript full transcript contents table of contents overview "
+    "notes show notes summary q&a questions".split(" ")
+) | {"ad break", "cold open", "full transcript", "table of contents", "show notes"}
+
+
+def _title_from_heading(heading: str | None) -> str | None:
+    """A heading usable as the episode title, or None for "Break: [14:22]", "Intro", "Transcript".
+
+    A title has letters once timestamps are removed, does not name a programme part (the part
+    before a colon counts: "Break: [25:59] to [27:11]"), and is short enough for the list.
+    """
+    if not heading or len(heading) > 200:
+        return None
+    bare = _TIMESTAMP_TEXT.sub(" ", heading)
+    if not any(c.isalpha() for c in bare):
+        return None
+    words = re.findall(r"[\w&]+", bare.split(":", 1)[0].casefold())
+    if " ".join(words) in _NOT_TITLES:
+        return None
+    return heading

@@ -182,7 +182,7 @@ def test_changelog_bold_names(corpus_dir: Path) -> None:
     t = load_transcript(corpus_dir / "changelog-transcripts/gotime/go-time-93.md")
     m = t.meta
     assert m.front_matter == "none"
-    assert m.title == "Go time 93"
+    assert m.title == "Go Time 93"
     assert m.speakers == ["Jon Calhoun", "Mark Bates", "Johnny Boursiquot", "Jamal Yusuf"]
     assert [t.text[b.start : b.end] for b in t.headings()] == ["Break: [14:22]", "Break: [37:03]"]
     first = t.blocks[0]

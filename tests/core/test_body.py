@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -327,3 +328,77 @@ def test_parse_body_direct() -> None:
     text, blocks, key = parse_body("AB - Ann Bell\n\nAB Hi.\n")
     assert text == "AB - Ann Bell\nHi." and key == {"AB": "Ann Bell"}
     assert blocks[1].speaker == "Ann Bell"
+
+
+def test_words_called_out_in_speech_are_not_headings() -> None:
+    """reforming-narratives: "... Laertes ..." then "Laertes"; "Bowden" then "... Bowden, from"."""
+    long = "This paragraph is long enough to be prose, with a full stop at the end of it."
+    t = parse(
+        f"FM - Fergus McNeill\n\nFM {long}\n\n"
+        "His son, whose name I have forgotten ... Laertes ...\n\n"
+        f"Laertes\n\nThank you, and his wife who was called, Penelope? Maybe.\n\n{long}\n\n"
+        f"Bowden\n\n... Bowden, from Positive Prison? Positive Future. {long}\n\n"
+        f"{long} You work on the relationship first and then...\n\nPart 2 - Challenges\n\n{long}\n"
+    )
+    assert [text(t, b) for b in t.headings()] == ["Part 2 - Challenges"]
+
+
+@pytest.mark.parametrize(
+    ("body", "label"),
+    [
+        ("**INT**: Welcome to the podcast.\n\n**Ann:** Thanks.\n\n**Ann:** Bye.\n", "INT"),
+        ("Int: Welcome to the podcast.\n", "Int"),
+        ("NJ - Nico Juetten\n\nNJ Hello.\n\nInt. Thank you.\n", "Int."),
+        ("NJ - Nico Juetten\n\nNJ Hello.\n\nINT Thank you.\n", "INT"),
+    ],
+)
+def test_int_label_means_interviewer(body: str, label: str) -> None:
+    t = parse(body)
+    turns = [(b.label, b.speaker) for b in t.blocks if b.kind == "turn"]
+    assert (label, "Interviewer") in turns
+    assert "Interviewer" in t.meta.speakers and label not in t.meta.speakers
+
+
+def test_int_defined_by_the_key_wins() -> None:
+    t = parse("INT - Isla Norrie\nAB - Ann Bell\n\nINT Hello.\n\nAB Hi.\n")
+    assert [b.speaker for b in t.blocks if b.kind == "turn"] == ["Isla Norrie", "Ann Bell"]
+
+
+def test_link_destination_with_spaces() -> None:
+    """changelog-news-91: a show-notes slug with a space ("open source") is still a link."""
+    t = parse(
+        "[The threat to open source comes from within]"
+        "(https://newsletter.goodtechthings.com/p/the-threat-to-open source-comes-from)\n\n"
+        '[not a link](plain words here) and [a](http://x "title")\n'
+    )
+    assert t.text.startswith("The threat to open source comes from within\n")
+    span = t.blocks[0].spans[0]
+    assert (
+        span.href
+        == "https://newsletter.goodtechthings.com/p/the-threat-to-open%20source-comes-from"
+    )
+    assert "[not a link](plain words here) and a" in t.text
+
+
+def test_unsafe_link_targets_are_dropped() -> None:
+    t = parse(
+        '[click](javascript:alert(1)) <a href="data:text/html,x">here</a> [ok](https://a.b)\n'
+    )
+    assert t.text == "click here ok"
+    assert [s.href for s in t.blocks[0].spans] == [None, None, "https://a.b"]
+
+
+def test_heading_tails_and_tables_without_regex_backtracking() -> None:
+    t = parse(
+        "## Title ## {#id}\n\n# Learning C#\n\n### Spaced   ###   \n\n|a|b|\n|--|:--:|\n|c|d|\n"
+    )
+    assert t.text == "Title\nLearning C#\nSpaced\na | b\nc | d"
+    spaces = " " * 50_000
+    start = time.perf_counter()
+    parse(f"# a{spaces}b\n\n{spaces}|x|\n\n[a]({spaces}x\n\nAB{spaces}x\n")
+    assert time.perf_counter() - start < 5  # each was quadratic: minutes
+
+
+def test_control_characters_become_spaces() -> None:
+    t = parse("Hello\x07 there\x1b[31m red\x7f.\n")
+    assert t.text == "Hello there [31m red ."

@@ -107,3 +107,39 @@ def test_crlf_equals_lf(parts: list[str]) -> None:
     b = parse_transcript(lf.replace("\n", "\r\n").encode(), Path("x.md"))
     assert a.text == b.text
     assert a.blocks == b.blocks
+
+
+MARKDOWNISH = st.text(
+    alphabet=st.sampled_from(list("*_[]()<>#>-\\`!: \n\t") + list("abcXYZ")), max_size=400
+)
+
+
+def check_spans_valid(t: Transcript) -> None:
+    text = t.text
+    for b in t.blocks:
+        for span in b.spans:
+            assert 0 <= b.start <= span.start < span.end <= b.end <= len(text)
+            assert span.style in ("em", "strong", "code", "link", "timestamp", "strike")
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(MARKDOWNISH)
+def test_markdownish_characters_never_raise(source: str) -> None:
+    """Arbitrary text over Markdown's special characters: no exception, valid offsets."""
+    t = parse_transcript(source.encode("utf-8"), Path("x.md"))
+    check(t)
+    check_spans_valid(t)
+    assert t.meta.errors == []
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(MARKDOWNISH)
+def test_markdownish_inline_render_is_consistent(source: str) -> None:
+    """`render_inline` on one line: trimmed text, spans inside it, no whitespace runs left."""
+    from reader.core.markup import render_inline
+
+    text, spans = render_inline(source)
+    assert text == text.strip() and "  " not in text and "\n" not in text and "\t" not in text
+    for span in spans:
+        assert 0 <= span.start < span.end <= len(text)
+    assert [s.start for s in spans] == sorted(s.start for s in spans)

@@ -90,9 +90,9 @@ def test_toml_front_matter() -> None:
 
 def test_no_front_matter_title_from_heading_or_stem() -> None:
     assert parse("# My Title\n\nBody.").meta.title == "My Title"
-    assert parse("Just text.", Path("the-changelog-327.md")).meta.title == "The changelog 327"
+    assert parse("Just text.", Path("the-changelog-327.md")).meta.title == "The Changelog 327"
     assert parse("Just text.").meta.front_matter == "none"
-    assert prettify_stem(Path("care- opinion.md")) == "Care opinion"
+    assert prettify_stem(Path("care- opinion.md")) == "Care Opinion"
 
 
 @pytest.mark.parametrize(
@@ -129,7 +129,7 @@ def test_date_fallbacks_and_odd_values() -> None:
     assert bad.date is None
     assert any("impossible date" in w for w in bad.warnings)
     listy = parse("---\ntitle: [a, b]\n---\nx").meta
-    assert listy.errors == [] and listy.title == "Episode one" and listy.warnings
+    assert listy.errors == [] and listy.title == "Episode One" and listy.warnings
 
 
 def test_speakers_merged_from_front_matter_key_and_turns() -> None:
@@ -261,3 +261,56 @@ def test_large_file_is_fast() -> None:
     elapsed = time.perf_counter() - start
     assert len(t.blocks) == 3501
     assert elapsed < 0.5  # well under 100 ms on a quiet machine; generous for shared CI
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "title"),
+    [
+        ("js-party-200.md", "**Jo:** Welcome to JS Party! JS Party is weekly.\n", "JS Party 200"),
+        ("js-party-200.md", "No mention of the show here.\n", "Js Party 200"),
+        ("practical-ai-44.md", "Practical AI, the AI podcast.\n", "Practical AI 44"),
+        ("ship-it-110.md", "IT people. It is. It was.\n", "Ship It 110"),
+        ("request-for-commits-16.md", "x\n", "Request for Commits 16"),
+        ("big-tent-s2e9.md", "x\n", "Big Tent S2E9"),
+        ("the_changelog--594.md", "x\n", "The Changelog 594"),
+        ("iOS-news.md", "x\n", "iOS News"),
+    ],
+)
+def test_title_from_file_name(tmp_path: Path, name: str, body: str, title: str) -> None:
+    path = tmp_path / name
+    path.write_text(body, "utf-8")
+    assert load_transcript(path).meta.title == title
+    assert read_metadata(path).title == title
+
+
+def test_title_from_a_real_heading_only() -> None:
+    assert parse("# Break: [14:22]\n\nText.", Path("go-time-93.md")).meta.title == "Go Time 93"
+    assert parse("## Transcript\n\nText.", Path("ep-1.md")).meta.title == "Ep 1"
+    assert parse("# The Real Title\n\nText.", Path("ep-1.md")).meta.title == "The Real Title"
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding", "warning"),
+    [
+        ("Hé, café.\n".encode("utf-16-le"), "utf-16-le", "UTF-16"),
+        ("Hé, café.\n".encode("utf-16-be"), "utf-16-be", "UTF-16"),
+        (
+            "Café “quoted” and a bad byte \xff\n".encode().replace(b"\xc3\xbf", b"\xff"),
+            "utf-8",
+            "replaced",
+        ),
+        (b"Caf\xe9 \x93quoted\x94 and \x81\n", "cp1252", "cp1252"),
+        (b"", "utf-8", "empty"),
+        (b"\n  \n", "utf-8", "empty"),
+    ],
+)
+def test_decoding_fallbacks(data: bytes, encoding: str, warning: str) -> None:
+    t = parse(data)
+    assert t.meta.encoding == encoding and t.meta.errors == []
+    assert warning in " ".join(t.meta.warnings)
+    assert "\x81" not in t.text
+
+
+def test_large_front_matter_is_refused() -> None:
+    t = parse("---\n" + "a: b\n" * 20_000 + "---\nBody.\n")
+    assert t.meta.errors == ["front matter is too large"] and t.text == "Body."
