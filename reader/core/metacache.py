@@ -1,0 +1,462 @@
+"""A cache of the episode list's metadata, so a library opens at once, whatever its size.
+
+`load_library_cached(root)` gives exactly what `reader.core.library.load_library(root)` gives
+(the same `EpisodeMeta` values, in the same order), but keeps each file's metadata in an SQLite
+file in the user cache directory (``user_cache_dir()/metadata/<hash of the resolved root>.sqlite3``,
+never in the library), keyed by the file's path relative to the root, its size and its
+``st_mtime_ns``. A warm start walks the folder (`os.scandir`, the walk of
+`reader.core.library.iter_transcript_paths`: hidden folders, symlink loops and sidecars skipped),
+stats each file, and re-reads (`read_metadata`) only the new and changed ones; removed files are
+dropped from the cache.
+
+`cached_snapshot(root)` returns the list as last cached *without touching the library folder*, so
+the window can show the episode list immediately and then refresh it with `load_library_cached`.
+
+The cache is disposable: a cache that cannot be read (corrupt, another format, another parser
+version) is deleted and rebuilt silently; a cache that cannot be written is simply not written.
+`PARSER_VERSION` hashes the sources of the parser modules, so changing the parser invalidates
+every cache. Values are stored as JSON (never pickle).
+
+A file modified less than `RACY_SECONDS` before a scan is stored as "to be re-read", because a
+second change within the file system's timestamp granularity (up to 2 s on FAT) could keep both
+size and mtime the same (the "racily clean" problem git solves the same way).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import gc
+import hashlib
+import json
+import os
+import sqlite3
+import stat as _stat
+import time
+from collections.abc import Callable, Iterator
+from importlib import resources
+from pathlib import Path
+
+from reader.core import paths
+from reader.core.library import is_transcript_name
+from reader.core.transcript import EpisodeMeta, read_metadata
+
+__all__ = [
+    "PARSER_VERSION",
+    "LoadCancelled",
+    "cache_path_for",
+    "cached_snapshot",
+    "clear_cache",
+    "load_library_cached",
+]
+
+Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
+
+#: Bump when the layout of the stored rows changes.
+CACHE_FORMAT = 1
+#: The modules whose source decides what `read_metadata` returns.
+PARSER_MODULES = ("transcript", "frontmatter_meta", "body", "speakers", "markup", "lexer")
+#: Files modified this recently before a scan are re-read next time (timestamp granularity).
+RACY_SECONDS = 3.0
+#: Parsed files written between two commits (work survives a cancel or a killed process).
+COMMIT_EVERY = 500
+#: Minimum seconds between two progress calls while parsing (the first and last always come).
+PROGRESS_INTERVAL = 0.05
+
+
+def _parser_version() -> str:
+    """A hash of the parser modules' sources (and of the cache format)."""
+    digest = hashlib.sha256(f"format {CACHE_FORMAT}\n".encode())
+    package = resources.files("reader.core")
+    for name in PARSER_MODULES:
+        try:
+            source = (package / f"{name}.py").read_bytes()
+        except (OSError, FileNotFoundError):  # a frozen bundle without sources: use the version
+            from reader import __version__
+
+            source = f"{name} of version {__version__}".encode()
+        digest.update(name.encode() + b"\0" + source + b"\0")
+    return digest.hexdigest()[:32]
+
+
+#: Changes whenever a parser module's source changes: every cache written before is dropped.
+PARSER_VERSION = _parser_version()
+
+
+class LoadCancelled(Exception):
+    """`load_library_cached` stopped because ``cancel()`` returned true (work done is kept)."""
+
+
+def cache_path_for(root: Path | str) -> Path:
+    """Where the metadata cache of the library at ``root`` lives (user cache directory)."""
+    key = hashlib.sha256(os.path.realpath(root).encode("utf-8", "surrogatepass")).hexdigest()
+    return paths.user_cache_dir() / "metadata" / f"{key[:32]}.sqlite3"
+
+
+def clear_cache(root: Path | str) -> None:
+    """Delete the cache of ``root`` (it is rebuilt by the next `load_library_cached`)."""
+    _remove(cache_path_for(root))
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API
+
+
+def cached_snapshot(root: Path | str) -> list[EpisodeMeta]:
+    """The episode list as last cached for ``root``, in path order, without reading the library.
+
+    Nothing in the library folder is listed, stat-ed or read; an absent, unreadable or outdated
+    cache gives ``[]``. Entries may be stale: refresh with `load_library_cached`.
+    """
+    root = Path(root)
+    db = _open(cache_path_for(root), create=False)
+    if db is None:
+        return []
+    try:
+        rows = db.execute("SELECT ord, rel, data FROM files").fetchall()
+    except sqlite3.Error:
+        db.close()
+        _remove(cache_path_for(root))
+        return []
+    db.close()
+    base = _base_str(root)
+    out: list[EpisodeMeta] = []
+    rows.sort()  # in Python: SQLite would sort the whole rows (data included) in a temp b-tree
+    with _gc_paused():
+        for _, rel, data in rows:
+            meta = _decode(base, rel, data)
+            if meta is not None:
+                out.append(meta)
+    return out
+
+
+def load_library_cached(
+    root: Path | str, progress: Progress | None = None, cancel: Cancel | None = None
+) -> list[EpisodeMeta]:
+    """Metadata of every transcript below ``root``, in path order, like `load_library`.
+
+    Files whose size and mtime match the cache are not read; new and changed files are read
+    with `read_metadata` and the cache is updated. ``progress(done, total)`` is called with
+    ``(0, total)`` first, then at most every `PROGRESS_INTERVAL` seconds while files are read,
+    and with ``(total, total)`` at the end. When ``cancel()`` returns true the load stops after
+    the current file, keeps what it read in the cache and raises `LoadCancelled`.
+    Never raises for a bad file or a bad cache; a folder that cannot be listed gives ``[]``.
+    """
+    root = Path(root)
+    cache_file = cache_path_for(root)
+    db = _open(cache_file, create=True)
+    known: dict[str, tuple[int, int, str]] = {}
+    if db is not None:
+        try:
+            known = {
+                rel: (size, mtime_ns, data)
+                for rel, size, mtime_ns, data in db.execute(
+                    "SELECT rel, size, mtime_ns, data FROM files"
+                )
+            }
+        except sqlite3.Error:
+            db.close()
+            _remove(cache_file)
+            db = _open(cache_file, create=True)
+            known = {}
+
+    ordered = _info(db, "ordered") == "1" if db is not None else True
+    scan_start = time.time_ns()
+    racy_after = scan_start - int(RACY_SECONDS * 1e9)
+    base = _base_str(root)
+    # 1. walk and stat; entries already known and unchanged are decoded at once
+    metas: list[EpisodeMeta | None] = []
+    todo: list[tuple[int, str, str, int, int]] = []  # (index, path, rel, size, mtime_ns)
+    keep: list[tuple[str, int]] = []  # (rel, ord) of every file listed
+    with _gc_paused():  # thousands of acyclic objects: no collection passes meanwhile
+        listing = list(_walk_files(root))
+        for i, (path, st) in enumerate(listing):
+            if cancel is not None and not i % 256 and cancel():
+                if db is not None:
+                    db.close()
+                raise LoadCancelled
+            rel = _rel(base, path)
+            keep.append((rel, i))
+            hit = known.get(rel)
+            meta = None
+            if hit is not None and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
+                meta = _decode(base, rel, hit[2])
+            if meta is None:
+                todo.append((i, path, rel, st.st_size, st.st_mtime_ns))
+            metas.append(meta)
+    total = len(metas)
+    if progress is not None:
+        progress(0, total)
+
+    # 2. read the new and changed files, committing every COMMIT_EVERY
+    pending: list[tuple[str, int, int, int, str]] = []
+    try:
+        done = total - len(todo)
+        last = time.monotonic()
+        for n, (i, path, rel, size, mtime_ns) in enumerate(todo, 1):
+            if cancel is not None and cancel():
+                raise LoadCancelled
+            meta = read_metadata(Path(path))
+            metas[i] = meta
+            if not meta.errors:  # a file that could not be read is tried again next time
+                stored_size = size if mtime_ns < racy_after else -1
+                pending.append((rel, i, stored_size, mtime_ns, _encode(meta)))
+            if db is not None and len(pending) >= COMMIT_EVERY:
+                db = _write(db, cache_file, pending, None)
+                pending = []
+            if progress is not None:
+                now = time.monotonic()
+                if now - last >= PROGRESS_INTERVAL or n == len(todo):
+                    last = now
+                    progress(done + n, total)
+    finally:
+        # 3. drop the removed files, renumber, write what was read (also when interrupted)
+        if db is not None:
+            removed = known.keys() - {rel for rel, _ in keep}
+            finished = all(m is not None for m in metas)
+            if pending or removed or not ordered or (finished and len(todo)):
+                db = _write(db, cache_file, pending, keep if finished else None, removed)
+            if db is not None:
+                db.close()
+    if progress is not None and not todo:
+        progress(total, total)
+    return metas  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------------------------------------
+# The walk (the same files, in the same order, as library.iter_transcript_paths)
+
+
+def _base_str(root: Path) -> str:
+    """The folder paths are relative to: ``root``, or its parent when it is a file."""
+    s = os.fspath(root)
+    try:
+        if os.path.isfile(s):
+            return os.path.dirname(s) or "."
+    except OSError:
+        pass
+    return s.rstrip(os.sep) or os.sep
+
+
+def _rel(base: str, path: str) -> str:
+    """``path`` relative to ``base``, with "/" separators (the cache key)."""
+    prefix = base if base.endswith(os.sep) else base + os.sep
+    rel = path[len(prefix) :] if path.startswith(prefix) else os.path.basename(path)
+    return rel.replace(os.sep, "/") if os.sep != "/" else rel
+
+
+def _walk_files(root: Path) -> Iterator[tuple[str, os.stat_result]]:
+    """(path, stat) of every transcript below ``root``; see `iter_transcript_paths`."""
+    s = os.fspath(root)
+    try:
+        if os.path.isfile(s):
+            if is_transcript_name(os.path.basename(s)):
+                yield s, os.stat(s)
+            return
+    except OSError:
+        return
+    yield from _walk(s, set())
+
+
+def _sort_key(entry: os.DirEntry[str]) -> tuple[str, str]:
+    return (entry.name.casefold(), entry.name)
+
+
+def _walk(folder: str, visited: set[str]) -> Iterator[tuple[str, os.stat_result]]:
+    # Mirrors reader.core.library._walk (tests/core/test_metacache.py checks they agree).
+    try:
+        real = os.path.realpath(folder)
+    except (OSError, ValueError):
+        return
+    if real in visited:
+        return
+    visited.add(real)
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=_sort_key)
+    except OSError:
+        return
+    subdirs: list[str] = []
+    for entry in entries:
+        name = entry.name
+        if name.startswith("."):
+            continue
+        try:
+            is_dir = entry.is_dir()
+            if is_dir:  # even "x.md/": a folder is never a transcript, but is scanned
+                subdirs.append(entry.path)
+                continue
+            if not is_transcript_name(name):
+                continue
+            st = entry.stat()  # follows symlinks, like is_file()
+        except OSError:
+            continue
+        if _stat.S_ISREG(st.st_mode):
+            yield entry.path, st
+    for sub in subdirs:
+        yield from _walk(sub, visited)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows: one JSON array per file (path, size and mtime_ns are columns)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while thousands of acyclic objects are made (≈30 % faster)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _encode(meta: EpisodeMeta) -> str:
+    return json.dumps(
+        [
+            meta.title,
+            meta.subtitle,
+            meta.date.isoformat() if meta.date else None,
+            meta.duration_seconds,
+            meta.speakers,
+            meta.tags,
+            meta.source_urls,
+            meta.fields,
+            meta.front_matter,
+            meta.encoding,
+            meta.size,
+            meta.mtime,
+            meta.warnings,
+            meta.errors,
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=str,
+    )
+
+
+_loads = json.loads
+_date = _dt.date.fromisoformat
+
+
+def _decode(base: str, rel: str, data: str) -> EpisodeMeta | None:
+    try:
+        (title, subtitle, date, duration, speakers, tags, urls, fields, fm, enc, size, mtime,
+         warnings, errors) = _loads(data)  # fmt: skip
+        return EpisodeMeta(
+            Path(base, rel), title, subtitle, _date(date) if date else None, duration,
+            speakers, tags, urls, fields, fm, enc, size, mtime, warnings, errors,
+        )  # fmt: skip
+    except (ValueError, TypeError):
+        return None  # an odd row: the file is read again
+
+
+# ---------------------------------------------------------------------------------------------
+# The SQLite file
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    rel TEXT PRIMARY KEY,
+    ord INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+"""
+
+
+def _connect(file: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(file, timeout=5.0, isolation_level=None, check_same_thread=True)
+    db.execute("PRAGMA synchronous=OFF")  # a cache: a torn write is detected and rebuilt
+    db.execute("PRAGMA journal_mode=TRUNCATE")
+    return db
+
+
+def _open(file: Path, *, create: bool) -> sqlite3.Connection | None:
+    """The cache database if it is usable for this parser version; else None (or a fresh one)."""
+    if not file.exists():
+        if not create:
+            return None
+        return _create(file)
+    try:
+        db = _connect(file)
+        rows = dict(db.execute("SELECT key, value FROM info").fetchall())
+        if rows.get("parser") == PARSER_VERSION:
+            return db
+        db.close()
+    except sqlite3.Error:
+        pass
+    _remove(file)  # outdated or corrupt: rebuilt silently
+    return _create(file) if create else None
+
+
+def _create(file: Path) -> sqlite3.Connection | None:
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        db = _connect(file)
+        db.executescript(_SCHEMA)
+        db.execute(
+            "INSERT OR REPLACE INTO info VALUES ('parser', ?), ('format', ?)",
+            (PARSER_VERSION, str(CACHE_FORMAT)),
+        )
+        return db
+    except (OSError, sqlite3.Error):
+        _remove(file)
+        return None  # cannot cache: load without it
+
+
+def _remove(file: Path) -> None:
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        try:
+            os.remove(f"{file}{suffix}")
+        except OSError:
+            pass
+
+
+def _info(db: sqlite3.Connection, key: str) -> str | None:
+    try:
+        row = db.execute("SELECT value FROM info WHERE key = ?", (key,)).fetchone()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+def _write(
+    db: sqlite3.Connection,
+    file: Path,
+    rows: list[tuple[str, int, int, int, str]],
+    order: list[tuple[str, int]] | None,
+    removed: set[str] | frozenset[str] = frozenset(),
+) -> sqlite3.Connection | None:
+    """Store ``rows``, drop ``removed``, renumber with ``order``; None when it cannot be written."""
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        if removed:
+            db.executemany("DELETE FROM files WHERE rel = ?", [(r,) for r in removed])
+        if rows:
+            db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", rows)
+        if order is not None:
+            db.executemany("UPDATE files SET ord = ? WHERE rel = ?", [(i, r) for r, i in order])
+        # rows written by an unfinished scan carry that scan's numbers: renumber next time
+        ordered = "1" if order is not None else "0"
+        db.execute("INSERT OR REPLACE INTO info VALUES ('ordered', ?)", (ordered,))
+        db.execute("COMMIT")
+        return db
+    except sqlite3.OperationalError:  # busy (another process writing), disk full, read-only
+        try:
+            db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+        return db  # not cached this time; the next load tries again
+    except sqlite3.Error:  # corrupt: start again next time
+        try:
+            db.close()
+        except sqlite3.Error:
+            pass
+        _remove(file)
+        return None

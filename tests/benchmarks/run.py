@@ -1,0 +1,490 @@
+"""Run the benchmark suite and print the table (figure, ours, baseline, ratio, target, pass/fail).
+
+    .venv/bin/python -m tests.benchmarks.run [--sizes 100,1000,10000] [--quick] [--markdown FILE]
+
+Libraries are generated from the corpus's statistics (tests/benchmarks/generate.py) into the
+system temp folder once and reused. Every figure is compared with a baseline measured in the same
+run on the same data; each is the median of several runs after a warm-up (fewer runs for the
+slow 10k figures: see the "runs" column). GUI figures run in subprocesses (QT_QPA_PLATFORM=
+offscreen). The program's own cache and settings go to a fresh temporary TRANSCRIPT_READER_HOME.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.benchmarks import generate
+
+ROOT = generate.ROOT
+QUERIES = [
+    "welfare",
+    "social work",
+    "lightning",
+    "accessibility",
+    "vulnerability",
+    "mental health",
+    "children",
+    "privacy",
+]
+
+
+@dataclass
+class Row:
+    figure: str
+    ours: float | None
+    baseline: float | None
+    target: str
+    ok: bool | None
+    unit: str = "s"
+    runs: int = 0
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.ours is None or not self.baseline:
+            return None
+        return self.ours / self.baseline
+
+
+def median_time(
+    fn: Callable[[], object],
+    runs: int,
+    setup: Callable[[], object] | None = None,
+    warmup: bool = True,
+) -> float:
+    if warmup:
+        if setup:
+            setup()
+        fn()
+    times = []
+    for _ in range(runs):
+        if setup:
+            setup()
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def scandir_stat(root: Path) -> int:
+    n = 0
+    stack = [str(root)]
+    while stack:
+        with os.scandir(stack.pop()) as it:
+            for e in it:
+                if e.name.startswith("."):
+                    continue
+                if e.is_dir():
+                    stack.append(e.path)
+                else:
+                    e.stat()
+                    n += 1
+    return n
+
+
+def gui(mode: str, *args: str, env: dict | None = None, timeout: float = 1800) -> dict:
+    e = dict(os.environ, QT_QPA_PLATFORM="offscreen", **(env or {}))
+    before = time.time()
+    out = subprocess.run(
+        [sys.executable, "-m", "tests.benchmarks.gui_probe", mode, *args],
+        cwd=ROOT,
+        env=e,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    lines = [ln for ln in out.stdout.splitlines() if ln.startswith("{")]
+    if out.returncode != 0 or not lines:
+        raise RuntimeError(f"{mode} failed: {out.stderr[-2000:]}")
+    result = json.loads(lines[-1])
+    if "shown_epoch" in result:
+        result["from_spawn"] = result["shown_epoch"] - before
+    return result
+
+
+# --- library figures ----------------------------------------------------------------------------
+
+
+def library_rows(size: int, runs: int) -> list[Row]:
+    import frontmatter
+
+    from reader.core.library import iter_transcript_paths, load_library
+    from reader.core.metacache import cached_snapshot, clear_cache, load_library_cached
+
+    root = generate.library(size)
+    slow = size >= 10_000
+    cold_runs = 1 if slow else runs
+    rows: list[Row] = []
+
+    def fm_loop() -> None:
+        for p in iter_transcript_paths(root):
+            frontmatter.load(p)
+
+    base_cold = median_time(fm_loop, cold_runs)
+    ours_cold = median_time(
+        lambda: load_library_cached(root), cold_runs, setup=lambda: clear_cache(root)
+    )
+    plain = median_time(lambda: load_library(root), 1, warmup=False)
+    rows.append(
+        Row(
+            f"cold library open, {size} (metadata of every file)",
+            ours_cold,
+            base_cold,
+            "≤ 1.0×",
+            ours_cold <= base_cold,
+            runs=cold_runs,
+            note=f"load_library without cache: {plain:.2f} s",
+        )
+    )
+    load_library_cached(root)  # the cache is warm
+    base_warm = median_time(lambda: scandir_stat(root), runs)
+    ours_snap = median_time(lambda: cached_snapshot(root), runs)
+    ours_warm = median_time(lambda: load_library_cached(root), runs)
+    n = len(cached_snapshot(root))
+    rows.append(
+        Row(
+            f"warm library open, {size} (list populated from cache)",
+            ours_snap,
+            base_warm,
+            "≤ 4×",
+            ours_snap <= 4 * base_warm,
+            runs=runs,
+            note=f"cached_snapshot, {n} episodes, no stat",
+        )
+    )
+    rows.append(
+        Row(
+            f"warm library refresh, {size} (cache + stat of every file)",
+            ours_warm,
+            base_warm,
+            "≤ 4×",
+            ours_warm <= 4 * base_warm,
+            runs=runs,
+            note="load_library_cached on an unchanged folder",
+        )
+    )
+    return rows
+
+
+def index_rows(size: int, runs: int) -> list[Row]:
+    from reader.core.search import Index
+    from reader.core.search_store import TOKENIZER
+
+    root = generate.library(size)
+    tmp = Path(tempfile.mkdtemp(prefix="bench-index-"))
+    build_runs = 1 if size >= 10_000 else max(1, runs // 2)
+    try:
+
+        def bare() -> None:
+            db_path = tmp / "bare.sqlite3"
+            if db_path.exists():
+                db_path.unlink()
+            con = sqlite3.connect(db_path)
+            con.execute(f"CREATE VIRTUAL TABLE fts USING fts5 (body, tokenize='{TOKENIZER}')")
+            with con:
+                for dirpath, dirnames, files in os.walk(root):
+                    dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+                    for f in files:
+                        if f.endswith(".md"):
+                            body = Path(dirpath, f).read_text("utf-8")
+                            con.execute("INSERT INTO fts (body) VALUES (?)", (body,))
+            con.close()
+
+        def ours() -> None:
+            f = tmp / "ours.sqlite3"
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{f}{suffix}").unlink(missing_ok=True)
+            with Index(root, index_file=f) as index:
+                index.update()
+
+        base_t = median_time(bare, build_runs, warmup=size < 10_000)
+        ours_t = median_time(ours, build_runs, warmup=size < 10_000)
+        rows = [
+            Row(
+                f"full-text index build, {size}",
+                ours_t,
+                base_t,
+                "≤ 1.5×",
+                ours_t <= 1.5 * base_t,
+                runs=build_runs,
+            )
+        ]
+        # search: median over the queries of each query's median time
+        index = Index(root, index_file=tmp / "ours.sqlite3")
+        ours_q = []
+        for q in QUERIES:
+            ours_q.append(median_time(lambda q=q: index.search(q), runs))
+        index.close()
+        rg = shutil.which("rg")
+        if rg is None:
+            rows.append(
+                Row(
+                    f"search, {size}",
+                    statistics.median(ours_q),
+                    None,
+                    "≤ 1/5",
+                    None,
+                    runs=runs,
+                    note="ripgrep (rg) not installed: no baseline",
+                )
+            )
+        else:
+            base_q = []
+            for q in QUERIES:
+                cmd = [rg, "-il", "-F", q, str(root)]
+                base_q.append(
+                    median_time(lambda c=cmd: subprocess.run(c, capture_output=True), runs)
+                )
+            o, b = statistics.median(ours_q), statistics.median(base_q)
+            rows.append(
+                Row(
+                    f"search, median of {len(QUERIES)} queries, {size}",
+                    o,
+                    b,
+                    "≤ 1/5",
+                    o <= b / 5,
+                    runs=runs,
+                    note="baseline: rg -il -F",
+                )
+            )
+        return rows
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+# --- one long transcript ----------------------------------------------------------------------
+
+
+def long_rows(runs: int) -> list[Row]:
+    from reader.core.anchoring import anchor_many
+    from reader.core.store import AnnotationStore
+    from reader.core.transcript import load_transcript
+
+    src = generate.long_transcript()
+    rows = []
+    ours = gui("open-ours", str(src), str(runs))
+    base = gui("open-bare", str(src), str(runs))
+    rows.append(
+        Row(
+            f"open the {src.stat().st_size // 1000} KB transcript with "
+            f"{ours['annotations']} annotations, highlights painted",
+            ours["seconds"],
+            base["seconds"],
+            "≤ 3×",
+            ours["seconds"] <= 3 * base["seconds"],
+            runs=runs,
+            note="baseline: QTextEdit.setPlainText + char-format merges",
+        )
+    )
+
+    transcript = load_transcript(src)
+    anns = AnnotationStore.open(transcript).annotations
+    text = transcript.text
+    cut = text.index(" ", 400)
+    edited = text[:cut] + " (and here, an editor added a sentence near the top)" + text[cut:]
+    results: list = []
+    t = median_time(lambda: results.append(anchor_many(edited, anns)), runs)
+    found = sum(1 for a in results[-1] if a is not None)
+    rows.append(
+        Row(
+            f"re-anchor {len(anns)} annotations after an edit near the top",
+            t,
+            None,
+            "≤ 0.5 s",
+            t <= 0.5,
+            runs=runs,
+            note=f"anchor_many: {found}/{len(anns)} found",
+        )
+    )
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-save-"))
+    try:
+        copy = tmp / src.name
+        shutil.copy2(src, copy)
+        shutil.copy2(
+            src.with_name(src.name + ".annotations.json"), tmp / (src.name + ".annotations.json")
+        )
+        store = AnnotationStore.open(load_transcript(copy))
+        ids = [a.id for a in store.annotations]
+        times = []
+        for k in range(max(15, runs * 3) + 1):
+            ann = store.get(ids[k * 97 % len(ids)])
+            t0 = time.perf_counter()
+            store.update(ann.touched(note=f"changed {k}"))
+            times.append(time.perf_counter() - t0)
+        t = statistics.median(times[1:])
+        rows.append(
+            Row(
+                f"save after one change, {len(ids)} annotations",
+                t,
+                None,
+                "≤ 30 ms median",
+                t <= 0.030,
+                runs=len(times) - 1,
+                note="store.update (merge with disk, atomic write, fsync)",
+            )
+        )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return rows
+
+
+# --- window --------------------------------------------------------------------------------------
+
+
+def window_rows(size: int, runs: int) -> list[Row]:
+    rows = []
+    ours = statistics.median(gui("start-ours")["from_spawn"] for _ in range(runs + 1))
+    bare = statistics.median(gui("start-bare")["from_spawn"] for _ in range(runs + 1))
+    rows.append(
+        Row(
+            "program start to window shown (offscreen)",
+            ours,
+            bare,
+            "≤ 2.5×",
+            ours <= 2.5 * bare,
+            runs=runs + 1,
+            note="MainWindow + open_path(sample), to the first event-loop turn",
+        )
+    )
+    root = str(generate.library(size))
+    bare_mem = gui("library-bare")["rss_mb"]
+    for mode, label in (
+        ("library-ours", "as the window loads it today (load_library)"),
+        ("library-ours-cached", "with load_library_cached patched in, warm"),
+    ):
+        env = {}
+        if mode == "library-ours-cached":
+            home = tempfile.mkdtemp(prefix="bench-home-")
+            env["BENCH_HOME"] = home
+            gui(mode, root, env=env)  # fills the cache (cold)
+        r = gui(mode, root, env=env)
+        if env:
+            shutil.rmtree(env["BENCH_HOME"], ignore_errors=True)
+        rows.append(
+            Row(
+                f"resident memory with the {size} library open, {label}",
+                r["rss_mb"],
+                bare_mem,
+                "≤ 3×",
+                r["rss_mb"] <= 3 * bare_mem,
+                unit="MB",
+                runs=1,
+                note=f"{r['rows']} rows listed",
+            )
+        )
+        rows.append(
+            Row(
+                f"GUI stalls while loading the {size} library, {label}",
+                r["max_gap_ms"] / 1000,
+                None,
+                "none over 100 ms",
+                r["gaps_over_100ms"] == 0,
+                runs=1,
+                note=f"{r['gaps_over_100ms']} gaps > 100 ms; list shown after "
+                f"{r['list_seconds']:.2f} s, idle after {r['total_seconds']:.2f} s",
+            )
+        )
+    return rows
+
+
+# --- output --------------------------------------------------------------------------------------
+
+
+def fmt(v: float | None, unit: str) -> str:
+    if v is None:
+        return "–"
+    if unit == "MB":
+        return f"{v:.0f} MB"
+    return f"{v * 1000:.1f} ms" if v < 1 else f"{v:.2f} s"
+
+
+def table(rows: list[Row]) -> str:
+    out = [
+        "| figure | ours | baseline | ratio | target | result | runs | notes |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        ratio = "–" if r.ratio is None else f"{r.ratio:.2f}×"
+        res = "–" if r.ok is None else ("pass" if r.ok else "**FAIL**")
+        out.append(
+            f"| {r.figure} | {fmt(r.ours, r.unit)} | {fmt(r.baseline, r.unit)} | {ratio} "
+            f"| {r.target} | {res} | {r.runs} | {r.note} |"
+        )
+    return "\n".join(out)
+
+
+def machine() -> str:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import PySide6
+    from PySide6.QtCore import qVersion
+
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}, PySide6 {PySide6.__version__}, Qt {qVersion()}, "
+        f"SQLite {sqlite3.sqlite_version}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="100,1000,10000", help="library sizes (comma-separated)")
+    ap.add_argument("--quick", action="store_true", help="fewer runs (3 instead of 5)")
+    ap.add_argument(
+        "--only",
+        default="library,index,long,window",
+        help="groups to run: library,index,long,window",
+    )
+    ap.add_argument("--markdown", type=Path, help="also write the table to this file")
+    args = ap.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    runs = 3 if args.quick else 5
+    only = set(args.only.split(","))
+    home = tempfile.mkdtemp(prefix="bench-home-")
+    os.environ["TRANSCRIPT_READER_HOME"] = home
+    rows: list[Row] = []
+    t0 = time.perf_counter()
+    try:
+        for size in sizes:
+            print(f"library of {size}: {generate.library(size)}", file=sys.stderr)
+            if "library" in only:
+                rows += library_rows(size, runs)
+            if "index" in only:
+                rows += index_rows(size, runs)
+            print(table(rows), file=sys.stderr)
+        if "long" in only:
+            rows += long_rows(runs)
+        if "window" in only:
+            rows += window_rows(max(sizes), runs)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    text = table(rows)
+    print(text)
+    print(f"\nmachine: {machine()}\nwall time: {time.perf_counter() - t0:.0f} s")
+    if args.markdown:
+        args.markdown.write_text(text + f"\n\nMachine: {machine()}\n", "utf-8")
+    return 0 if all(r.ok is not False for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,224 @@
+"""The metadata cache: warm loads equal cold ones, changes are seen, the library is untouched."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from reader.core import metacache
+from reader.core.library import iter_transcript_paths, load_library
+from reader.core.metacache import (
+    LoadCancelled,
+    cache_path_for,
+    cached_snapshot,
+    load_library_cached,
+)
+from reader.core.paths import sample_library
+
+OLD = 1_600_000_000  # a modification time well before any scan (not "racily clean")
+
+
+def write(root: Path, name: str, title: str, body: str = "AB - Ann Bell\n\nAB Hello.\n") -> Path:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\ntitle: {title}\ndate: 2021-03-04\ntags: [a, b]\n---\n{body}", "utf-8")
+    os.utime(path, (OLD, OLD))
+    return path
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    root = tmp_path / "lib"
+    write(root, "b.md", "Bee")
+    write(root, "A.txt", "Ay")
+    write(root, "sub/z.md", "Zed")
+    write(root, "sub/deeper/y.markdown", "Why")
+    write(root, "bad.md", "x: [unclosed", "")
+    (root / "b.md.annotations.json").write_text("{}", "utf-8")
+    (root / ".hidden").mkdir()
+    write(root / ".hidden", "h.md", "Hidden")
+    return root
+
+
+def snapshot_of(root: Path) -> dict[str, tuple[int, int]]:
+    return {
+        p.relative_to(root).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in root.rglob("*")
+    }
+
+
+def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    seen: list[Path] = []
+    real = metacache.read_metadata
+
+    def spy(path: Path):
+        seen.append(path)
+        return real(path)
+
+    monkeypatch.setattr(metacache, "read_metadata", spy)
+    return seen
+
+
+def test_cold_and_warm_equal_load_library(library: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = load_library(library)
+    assert load_library_cached(library) == expected
+    reads = count_reads(monkeypatch)
+    assert load_library_cached(library) == expected
+    assert [p.name for p in reads] == ["bad.md"]  # only a file with errors is read again
+    assert cached_snapshot(library) == [m for m in expected if not m.errors]
+
+
+def test_sample_library_round_trips(monkeypatch: pytest.MonkeyPatch) -> None:
+    root = sample_library()
+    expected = load_library(root)
+    assert load_library_cached(root) == expected
+    assert load_library_cached(root) == expected
+    assert cached_snapshot(root) == [m for m in expected if not m.errors]
+
+
+def test_changed_file_is_read_again(library: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    load_library_cached(library)
+    path = write(library, "sub/z.md", "Zed, again")
+    os.utime(path, (OLD + 10, OLD + 10))
+    reads = count_reads(monkeypatch)
+    metas = load_library_cached(library)
+    assert {p.name for p in reads} == {"z.md", "bad.md"}
+    assert [m.title for m in metas if m.path == path] == ["Zed, again"]
+    assert metas == load_library(library)
+
+
+def test_same_size_and_mtime_change_soon_after_a_scan_is_seen(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = library / "b.md"
+    path.write_text(path.read_text("utf-8").replace("Bee", "Cee"), "utf-8")  # mtime: now
+    load_library_cached(library)
+    stat = path.stat()
+    path.write_text(path.read_text("utf-8").replace("Cee", "Dee"), "utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same mtime
+    assert [m.title for m in load_library_cached(library) if m.path == path] == ["Dee"]
+
+
+def test_removed_file_disappears(library: Path) -> None:
+    load_library_cached(library)
+    (library / "A.txt").unlink()
+    metas = load_library_cached(library)
+    assert "A.txt" not in [m.path.name for m in metas]
+    assert metas == load_library(library)
+    assert "A.txt" not in [m.path.name for m in cached_snapshot(library)]
+
+
+def test_new_file_appears_in_order(library: Path) -> None:
+    load_library_cached(library)
+    write(library, "c.md", "Sea")
+    write(library, "sub/a.md", "Ah")
+    metas = load_library_cached(library)
+    assert metas == load_library(library)
+    assert [m.path for m in cached_snapshot(library)] == [m.path for m in metas if not m.errors]
+
+
+def test_nothing_is_written_into_the_library(library: Path) -> None:
+    before = snapshot_of(library)
+    load_library_cached(library)
+    load_library_cached(library)
+    cached_snapshot(library)
+    assert snapshot_of(library) == before
+    assert cache_path_for(library).is_file()
+    assert library not in cache_path_for(library).parents
+
+
+@pytest.mark.parametrize("junk", [b"", b"not a database at all" * 100, b"SQLite format 3\0junk"])
+def test_corrupt_cache_is_rebuilt(library: Path, junk: bytes) -> None:
+    expected = load_library(library)
+    load_library_cached(library)
+    cache = cache_path_for(library)
+    cache.write_bytes(junk)
+    assert cached_snapshot(library) == []
+    assert load_library_cached(library) == expected
+    assert load_library_cached(library) == expected
+    assert len(cached_snapshot(library)) == len(expected) - 1  # bad.md is never cached
+
+
+def test_bad_row_is_read_again(library: Path) -> None:
+    expected = load_library(library)
+    load_library_cached(library)
+    with sqlite3.connect(cache_path_for(library)) as db:
+        db.execute("UPDATE files SET data = '[1, 2' WHERE rel = 'b.md'")
+    assert load_library_cached(library) == expected
+
+
+def test_parser_version_change_invalidates(library: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    load_library_cached(library)
+    monkeypatch.setattr(metacache, "PARSER_VERSION", "another parser")
+    assert cached_snapshot(library) == []
+    reads = count_reads(monkeypatch)
+    assert load_library_cached(library) == load_library(library)
+    assert len(reads) == 5
+
+
+def test_walk_matches_iter_transcript_paths(tmp_path: Path) -> None:
+    root = tmp_path / "lib"
+    for name in ["b.md", "A.txt", "c.MARKDOWN", "sub/z.md", "Sub2/y.md", ".git/x.md", "n.md.json"]:
+        write(root, name, "t")
+    (root / "folder.md").mkdir()
+    write(root / "folder.md", "inside.md", "t")
+    (root / "x.md.annotations.json").write_text("{}", "utf-8")
+    try:
+        (root / "sub" / "loop").symlink_to(root / "sub", target_is_directory=True)
+        (root / "link.md").symlink_to(root / "b.md")
+        (root / "dangling.md").symlink_to(root / "missing.md")
+    except OSError:
+        pass
+    expected = [str(p) for p in iter_transcript_paths(root)]
+    assert [p for p, _ in metacache._walk_files(root)] == expected
+    assert [m.path for m in load_library_cached(root)] == [Path(p) for p in expected]
+
+
+def test_single_file_root(library: Path) -> None:
+    file = library / "sub" / "z.md"
+    assert load_library_cached(file) == load_library(file)
+    assert load_library_cached(file) == load_library(file)
+
+
+def test_missing_root_gives_nothing(tmp_path: Path) -> None:
+    assert load_library_cached(tmp_path / "nope") == []
+    assert cached_snapshot(tmp_path / "nope") == []
+
+
+def test_progress_and_cancel(library: Path) -> None:
+    calls: list[tuple[int, int]] = []
+    load_library_cached(library, progress=lambda d, t: calls.append((d, t)))
+    assert calls[0] == (0, 5) and calls[-1] == (5, 5)
+    write(library, "new.md", "New")
+    with pytest.raises(LoadCancelled):
+        load_library_cached(library, cancel=lambda: True)
+    assert load_library_cached(library) == load_library(library)
+
+
+def test_interrupted_load_keeps_its_work(library: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    class Stop(Exception):
+        pass
+
+    def progress(done: int, total: int) -> None:
+        if done:
+            raise Stop
+
+    monkeypatch.setattr(metacache, "PROGRESS_INTERVAL", 0.0)
+    with pytest.raises(Stop):
+        load_library_cached(library, progress=progress)
+    assert len(cached_snapshot(library)) == 1  # the first file read was stored
+    assert load_library_cached(library) == load_library(library)
+    assert [m.path for m in cached_snapshot(library)] == [
+        m.path for m in load_library(library) if not m.errors
+    ]
+
+
+def test_unwritable_cache_still_loads(library: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = library.parent / "not-a-folder"
+    blocker.write_text("x", "utf-8")
+    monkeypatch.setattr(metacache, "cache_path_for", lambda root: blocker / "m.sqlite3")
+    assert load_library_cached(library) == load_library(library)
+    assert cached_snapshot(library) == []
