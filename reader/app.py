@@ -100,6 +100,7 @@ def _screenshot(
         window.show()
         window.open_path(library)
         window.loader.wait_until_idle()
+        window.episode_loader.wait_until_idle()
         _settle(app)
         window.show_annotations_in_view()
         _settle(app)

@@ -30,8 +30,9 @@ class ActionSpec:
 SPECS: tuple[ActionSpec, ...] = (
     # File
     ActionSpec("open_folder", "&Open Folder…", (Std.Open,), "Open a folder of transcripts"),
+    ActionSpec("reload_episode", "Re&load Episode", ("F5",), "Read the transcript again from disk"),
     ActionSpec("settings", "&Settings…", ("Ctrl+,",), "Your name and the colour meanings"),
-    ActionSpec("quit", "&Quit", (Std.Quit, "Ctrl+Q"), "Close the program"),
+    ActionSpec("quit", "&Quit", ("Ctrl+Q", Std.Quit), "Close the program"),
     # Edit
     ActionSpec("add_note", "Add &Note…", ("N", "Ctrl+Shift+N"), "Write a note on the selection"),
     ActionSpec("tags", "&Tags…", ("Ctrl+T",), "Tag the selected passage or annotation"),
@@ -52,12 +53,13 @@ SPECS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("next_pane", "Next &Pane", ("F6",), "Move the focus to the next pane"),
     ActionSpec("previous_pane", "Previous Pa&ne", ("Shift+F6",), "Move the focus back a pane"),
+    ActionSpec("outline", "&Outline…", ("Ctrl+Shift+O",), "Jump to a heading or speaker turn"),
     ActionSpec("zoom_in", "Zoom &In", ("Ctrl+=", Std.ZoomIn), "Larger reading text"),
     ActionSpec("zoom_out", "Zoom &Out", (Std.ZoomOut, "Ctrl+-"), "Smaller reading text"),
     ActionSpec("theme_system", "&System Theme", ("Ctrl+Alt+0",), "Follow the system colours", True),
     ActionSpec("theme_light", "&Light Theme", ("Ctrl+Alt+1",), "Light colours", True),
     ActionSpec("theme_dark", "&Dark Theme", ("Ctrl+Alt+2",), "Dark colours", True),
-    ActionSpec("font", "Reading &Font…", ("Ctrl+Shift+F",), "Choose the reading font"),
+    ActionSpec("font", "Reading &Font…", ("Ctrl+Shift+T",), "Choose the reading font"),
     # Annotate
     ActionSpec(
         "keep_applying",
@@ -67,8 +69,23 @@ SPECS: tuple[ActionSpec, ...] = (
         True,
     ),
     # Help
-    ActionSpec("about", "&About Transcript Reader", ("F1",), "About this program"),
+    ActionSpec(
+        "keyboard_shortcuts",
+        "&Keyboard Shortcuts",
+        ("F1", "Ctrl+/"),
+        "Every action and its keys, searchable",
+    ),
+    ActionSpec(
+        "about",
+        "&About Transcript Reader",
+        ("Ctrl+F1",),
+        "Version, licence and where your notes and settings are kept",
+    ),
 )
+
+#: Shortcuts that belong to parts installed through `reader.ui.features` (another module defines
+#: the action); the window's own actions must never take them.
+RESERVED_SHORTCUTS: dict[str, str] = {"Ctrl+Shift+F": "Search the library (search panel)"}
 
 
 def _plain(text: str) -> str:
@@ -77,8 +94,12 @@ def _plain(text: str) -> str:
 
 def _apply(action: QAction, name: str, tip: str, shortcuts: tuple) -> None:
     action.setObjectName(f"action_{name}")
-    sequences = [QKeySequence(s) for s in shortcuts]
-    action.setShortcuts([s for s in sequences if not s.isEmpty()])
+    sequences: list[QKeySequence] = []
+    for spec in shortcuts:  # a standard key gives its platform's first binding
+        key = QKeySequence(spec)
+        if not key.isEmpty() and key not in sequences:
+            sequences.append(key)
+    action.setShortcuts(sequences)
     keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
     action.setToolTip(f"{tip} ({keys})" if keys else tip)
     action.setStatusTip(tip)

@@ -79,6 +79,12 @@ class AnnotationController(QObject):
             self._stacks[key] = QUndoStack(self.undo_group)
         self.undo_group.setActiveStack(self._stacks[key])
 
+    def forget_history(self, path: str) -> None:
+        """Drop the undo history of ``path`` (its text changed: old steps would misplace)."""
+        stack = self._stacks.get(path)
+        if stack is not None:
+            stack.clear()
+
     def set_selection(self, start: int, end: int) -> None:
         self.selection = (start, end) if end > start else None
 

@@ -47,6 +47,27 @@ class AnnotationModel(QObject):
         self._store = store
         self.modelReset.emit()
 
+    def reload(self) -> set[str]:
+        """Merge what changed on disk (another program, a sync tool) and tell the views.
+
+        Emits `annotationAdded`, `annotationChanged` or `annotationRemoved` for each id that
+        changed; returns those ids (empty when nothing changed or no episode is open).
+        """
+        store = self._store
+        if store is None:
+            return set()
+        before = {a.id for a in store.annotations}
+        changed = set(store.reload())
+        after = {a.id for a in store.annotations}
+        for annotation_id in sorted(changed | (before ^ after)):
+            if annotation_id in after and annotation_id not in before:
+                self.annotationAdded.emit(annotation_id)
+            elif annotation_id in after:
+                self.annotationChanged.emit(annotation_id)
+            elif annotation_id in before:
+                self.annotationRemoved.emit(annotation_id)
+        return (changed | (before ^ after)) & (before | after)
+
     def annotations(self) -> list[Annotation]:
         """Live annotations (anchored or moved), by position."""
         if self._store is None:

@@ -238,6 +238,7 @@ class AnnotationSidebar(QWidget):
         self.sort_combo.currentIndexChanged.connect(self._on_sort)
         self.view.selectionModel().currentRowChanged.connect(self._on_current_row)
         self.view.clicked.connect(self._on_clicked)
+        self.view.activated.connect(self._on_activated)
         self.orphan_view.selectionModel().currentRowChanged.connect(self._on_current_row)
         self.note_edit.textChanged.connect(self._on_note_typed)
         self._note_timer.timeout.connect(self.commit_note)
@@ -344,6 +345,12 @@ class AnnotationSidebar(QWidget):
         ann: Annotation | None = index.data(AnnotationRole)
         if ann is not None and ann.id == self._current_id:
             self.annotationSelected.emit(ann.id)  # a second click scrolls (and flashes) again
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        """Enter (or a double click) on an entry: scroll the transcript to it again."""
+        ann: Annotation | None = index.data(AnnotationRole)
+        if ann is not None:
+            self.annotationSelected.emit(ann.id)
 
     def _on_note_typed(self) -> None:
         if self._current_id:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import getpass
 
 from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QCompleter,
@@ -17,13 +18,11 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from reader import APP_NAME, __version__
 from reader.core.annotations import COLORS, DEFAULT_COLOR_MEANINGS
 from reader.ui.swatches import color_icon
 from reader.ui.theme import SPACE_L, SPACE_M
@@ -220,14 +219,45 @@ class SettingsDialog(QDialog):
         }
 
 
-def about_box(parent: QWidget | None = None) -> QMessageBox:
-    """The About box (open it with `open_dialog`)."""
-    box = QMessageBox(parent)
-    box.setObjectName("aboutBox")
-    box.setWindowTitle(f"About {APP_NAME}")
-    box.setText(f"<b>{APP_NAME}</b> {__version__}")
-    box.setInformativeText(
-        "Read and annotate podcast and interview transcripts offline.\n"
-        "Notes are saved next to each transcript as W3C Web Annotations."
-    )
-    return box
+#: Addresses a link may open in the browser; anything else (file:, javascript:…) is refused.
+WEB_SCHEMES = ("http", "https", "mailto")
+
+
+class LinkDialog(QDialog):
+    """Shows where a link leads before anything is opened; only "Open in Browser" opens it."""
+
+    def __init__(self, url: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("linkDialog")
+        self.setWindowTitle("Open link")
+        self.url = url
+        question = QLabel("Open this address in your web browser?", self)
+        address = QLabel(url, self)
+        address.setObjectName("linkAddress")
+        address.setWordWrap(True)
+        address.setTextFormat(Qt.TextFormat.PlainText)
+        address.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        address.setAccessibleName("Link address")
+        font = address.font()
+        font.setFamily("monospace")
+        font.setStyleHint(QFont.StyleHint.Monospace)
+        address.setFont(font)
+        hint = QLabel("Nothing is fetched unless you choose to open it.", self)
+        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.open_button = box.addButton("Open in Browser", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.open_button.setObjectName("openLinkButton")
+        self.open_button.setAutoDefault(False)
+        cancel = box.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setDefault(True)  # Enter does not open it by accident
+        box.accepted.connect(self.accept)
+        box.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(SPACE_L, SPACE_L, SPACE_L, SPACE_L)
+        layout.setSpacing(SPACE_M)
+        layout.addWidget(question)
+        layout.addWidget(address)
+        layout.addWidget(hint)
+        layout.addWidget(box)
+        self.setMinimumWidth(420)
+        cancel.setFocus()

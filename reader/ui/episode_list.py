@@ -152,8 +152,8 @@ class EpisodeListModel(QAbstractListModel):
             return meta
         if role == PathRole:
             return key
-        if role == DetailsRole:
-            return episode_details(meta)
+        if role == DetailsRole:  # the file name when the front matter says nothing more
+            return episode_details(meta) or meta.path.name
         if role == CountRole:
             counts = self._counts.get(key)
             return counts.live + counts.orphans if counts else 0

@@ -19,4 +19,6 @@ def install_features(window: MainWindow) -> None:
     # [annotation-browser]
     # [exports]
     # [recover]
-    # [help]
+    from reader.ui import help as help_menu
+
+    help_menu.install(window)

@@ -5,6 +5,10 @@ episode (`reader.core.library.load_library`), reported as soon as it is known so
 quickly, then the annotation counts of the episodes that have a sidecar (opening their stores,
 which re-anchors when a transcript changed). Results arrive as queued signals on the GUI thread;
 a newer `load` supersedes an older one, whose late results are dropped.
+
+`EpisodeLoader.request(path)` parses one transcript and opens its annotations in the same way, so
+a long transcript or a slow re-anchoring never freezes the window; when the user picks another
+episode meanwhile, the older result is dropped.
 """
 
 from __future__ import annotations
@@ -12,10 +16,14 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEventLoop, QObject, QRunnable, QThreadPool, QTimer, Signal
 
-from reader.core.transcript import EpisodeMeta
+from reader.core.transcript import EpisodeMeta, Transcript
+
+if TYPE_CHECKING:
+    from reader.core.store import AnnotationStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,3 +193,117 @@ class LibraryLoader(QObject):
         if self._running == 0:
             self._job = None
             self.finished.emit()
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedEpisode:
+    """A transcript parsed and its annotation store opened (re-anchored) in the background."""
+
+    path: str
+    transcript: Transcript
+    store: AnnotationStore | None
+    #: What went wrong opening the store (the transcript is still shown, without annotations).
+    error: str = ""
+
+
+class _EpisodeSignals(QObject):
+    opened = Signal(int, object)  # ticket, OpenedEpisode
+    done = Signal(int)
+
+
+class _EpisodeJob(QRunnable):
+    """Parses one transcript and opens its store; skipped when a newer request came first."""
+
+    def __init__(self, ticket: int, path: str, owner: EpisodeLoader) -> None:
+        super().__init__()
+        self.ticket = ticket
+        self.path = path
+        self.owner = owner
+        self.signals = owner._signals
+
+    def run(self) -> None:
+        try:
+            if self.owner.latest_ticket() == self.ticket:  # superseded jobs do no work
+                self.signals.opened.emit(self.ticket, open_episode_files(self.path))
+        finally:
+            self.signals.done.emit(self.ticket)
+
+
+def open_episode_files(path: str) -> OpenedEpisode:
+    """Parse ``path`` and open its annotations (never raises: problems are in the result)."""
+    from reader.core.store import AnnotationStore
+    from reader.core.transcript import load_transcript
+
+    transcript = load_transcript(Path(path))
+    try:
+        return OpenedEpisode(path, transcript, AnnotationStore.open(transcript))
+    except Exception as exc:  # noqa: BLE001 - shown to the user; the text is still readable
+        return OpenedEpisode(path, transcript, None, f"Could not open the notes: {exc}")
+
+
+class EpisodeLoader(QObject):
+    """Opens episodes off the GUI thread; only the result of the latest request is delivered."""
+
+    #: The episode asked for last is ready (an `OpenedEpisode`).
+    opened = Signal(object)
+    #: Nothing is being opened any more.
+    idle = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._signals = _EpisodeSignals(self)
+        self._signals.opened.connect(self._on_opened)
+        self._signals.done.connect(self._on_done)
+        self._ticket = 0
+        self._lock = threading.Lock()
+        self._running = 0
+        self.pending_path: str | None = None
+
+    def latest_ticket(self) -> int:
+        with self._lock:
+            return self._ticket
+
+    def request(self, path: str) -> None:
+        """Open ``path``; an earlier request still pending is dropped."""
+        with self._lock:
+            self._ticket += 1
+            ticket = self._ticket
+        self.pending_path = path
+        self._running += 1
+        self._pool.start(_EpisodeJob(ticket, path, self))
+
+    def cancel(self) -> None:
+        """Forget the pending request (its result, if any, is dropped)."""
+        with self._lock:
+            self._ticket += 1
+        self.pending_path = None
+
+    def is_busy(self) -> bool:
+        return self._running > 0
+
+    def shutdown(self) -> None:
+        self.cancel()
+        self._pool.waitForDone()
+
+    def wait_until_idle(self, timeout_ms: int = 30_000) -> bool:
+        """Process events until no episode is being opened (screenshots, tests)."""
+        if not self.is_busy():
+            return True
+        loop = QEventLoop()
+        self.idle.connect(loop.quit)
+        QTimer.singleShot(timeout_ms, loop.quit)
+        loop.exec()
+        self.idle.disconnect(loop.quit)
+        return not self.is_busy()
+
+    def _on_opened(self, ticket: int, result: OpenedEpisode) -> None:
+        if ticket == self.latest_ticket():
+            self.pending_path = None
+            self.opened.emit(result)
+
+    def _on_done(self, _ticket: int) -> None:
+        self._running -= 1
+        if self._running == 0:
+            self.idle.emit()

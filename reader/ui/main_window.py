@@ -1,21 +1,22 @@
 """The main window: episode list | transcript | annotation sidebar, menus, toolbar, status bar.
 
 The window composes the parts and wires them together in `_connect_signals`; actions come from
-`reader.ui.actions`, annotation logic from `reader.ui.annotate`, loading from
-`reader.ui.library_loader`. It remembers the layout, the library, the episode and the reading
-position of every episode through `Settings`.
+`reader.ui.actions`, annotation logic from `reader.ui.annotate` and `reader.ui.window_annotating`,
+loading (the library and each episode, off the GUI thread) from `reader.ui.library_loader`. It
+remembers the layout, the library, the episode and the reading position of every episode (saved
+a moment after scrolling stops, and on close) through `Settings`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import (
     QCloseEvent,
+    QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
-    QGuiApplication,
     QUndoGroup,
 )
 from PySide6.QtWidgets import (
@@ -41,20 +42,24 @@ from reader.ui.annotate import AnnotationController, is_interactive
 from reader.ui.annotation_model import AnnotationModel
 from reader.ui.annotation_sidebar import AnnotationSidebar
 from reader.ui.appearance import Appearance
-from reader.ui.dialogs import SettingsDialog, about_box, open_dialog
+from reader.ui.dialogs import WEB_SCHEMES, LinkDialog, SettingsDialog, open_dialog
 from reader.ui.episode_list import EpisodeListPanel
 from reader.ui.features import install_features
 from reader.ui.find_bar import FindBar
-from reader.ui.library_loader import AnnotationCounts, LibraryLoader
+from reader.ui.library_loader import EpisodeLoader, LibraryLoader, OpenedEpisode
+from reader.ui.outline import OutlinePanel
+from reader.ui.selection_bar import SelectionBar
 from reader.ui.settings import Settings
 from reader.ui.transcript_view import TranscriptView
-from reader.ui.window_parts import build_menus, build_toolbar, context_menu
-from reader.ui.window_state import default_sizes, restore_layout, save_layout
+from reader.ui.window_annotating import SELECTION_SETTLE_MS, AnnotatingMixin, reload_summary
+from reader.ui.window_parts import build_menus, build_toolbar, dropped_path, fill_recent_menu
+from reader.ui.window_state import PanesMixin
 
-SELECTION_SETTLE_MS = 350
+#: The reading position is saved this long after scrolling stops (and on close).
+POSITION_SAVE_MS = 1500
 
 
-class MainWindow(QMainWindow):
+class MainWindow(AnnotatingMixin, PanesMixin, QMainWindow):
     """The reading and annotating window."""
 
     def __init__(self, settings: Settings | None = None, *, interactive: bool | None = None):
@@ -65,10 +70,15 @@ class MainWindow(QMainWindow):
         self.library: Path | None = None
         self.transcript: Transcript | None = None
         self._pending_episode: str | None = None
+        self._bar_pending = False
+        self._keep_position_once: int | None = None
+        self._opening_message = ""
+        self._reload_from: dict[str, tuple[str, int | None, int | None]] = {}
 
         self.undo_group = QUndoGroup(self)
         self.model = AnnotationModel(self)
         self.loader = LibraryLoader(self)
+        self.episode_loader = EpisodeLoader(self)
         self.controller = AnnotationController(
             self.model,
             self.undo_group,
@@ -83,6 +93,9 @@ class MainWindow(QMainWindow):
         self._selection_timer = QTimer(self)
         self._selection_timer.setSingleShot(True)
         self._selection_timer.setInterval(SELECTION_SETTLE_MS)
+        self._position_timer = QTimer(self)
+        self._position_timer.setSingleShot(True)
+        self._position_timer.setInterval(POSITION_SAVE_MS)
         self._connect_signals()
         self.setAcceptDrops(True)
         self.appearance = Appearance(
@@ -110,6 +123,7 @@ class MainWindow(QMainWindow):
         layout.setSpacing(0)
         layout.addWidget(self.find_bar)
         layout.addWidget(self.view, 1)
+        self.outline = OutlinePanel(centre)
         self.sidebar = AnnotationSidebar(self.model, self)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -148,11 +162,16 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.location_label)
         for action in self.actions.all.values():
             self.addAction(action)  # shortcuts work even with the menu bar hidden
+        a = self.actions
+        self.selection_bar = SelectionBar(
+            a.colors, (a.add_note, a.tags, a.copy), self.view.text_edit().viewport()
+        )
 
     def _connect_signals(self) -> None:
         """All wiring between the parts, in one place."""
         a = self.actions
         a.open_folder.triggered.connect(self.choose_folder)
+        a.reload_episode.triggered.connect(lambda: self.reload_episode())
         a.quit.triggered.connect(self.close)
         a.settings.triggered.connect(self._open_settings)
         for action in a.colors:
@@ -171,6 +190,7 @@ class MainWindow(QMainWindow):
         a.show_sidebar.toggled.connect(lambda on: self.set_pane_visible("sidebar", on))
         a.next_pane.triggered.connect(lambda: self._cycle_focus(1))
         a.previous_pane.triggered.connect(lambda: self._cycle_focus(-1))
+        a.outline.triggered.connect(self.open_outline)
         a.zoom_in.triggered.connect(lambda: self.appearance.zoom(1))
         a.zoom_out.triggered.connect(lambda: self.appearance.zoom(-1))
         a.theme_group.triggered.connect(
@@ -178,7 +198,6 @@ class MainWindow(QMainWindow):
         )
         a.font.triggered.connect(lambda: self.appearance.choose_font(self))
         a.keep_applying.toggled.connect(self._on_keep_applying)
-        a.about.triggered.connect(self._about)
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
 
         self.loader.progress.connect(self._on_load_progress)
@@ -186,6 +205,7 @@ class MainWindow(QMainWindow):
         self.loader.countsLoaded.connect(self.episodes.model.set_counts)
         self.loader.failed.connect(self._on_load_failed)
         self.loader.finished.connect(self._on_load_finished)
+        self.episode_loader.opened.connect(self._show_episode)
 
         self.episodes.episodeActivated.connect(self.open_episode)
         self.episodes.sortKeyChanged.connect(lambda k: self.settings.set_value("episodes/sort", k))
@@ -193,7 +213,15 @@ class MainWindow(QMainWindow):
         self.view.selectionOffsetsChanged.connect(self._on_selection)
         self.view.annotationActivated.connect(self._on_annotation_clicked)
         self.view.contextMenuRequested.connect(self._show_context_menu)
+        self.view.mouseSelectionFinished.connect(self._on_mouse_selection)
+        self.view.escapePressed.connect(self._hide_selection_bar)
+        self.view.linkActivated.connect(self.confirm_link)
+        self.view.scrolled.connect(self._position_timer.start)
+        self._position_timer.timeout.connect(self._save_reading_position)
         self._selection_timer.timeout.connect(self._on_selection_settled)
+        self.outline.entryActivated.connect(self._jump_to)
+        self.outline.closed.connect(lambda: self.view.setFocus(Qt.FocusReason.OtherFocusReason))
+        QApplication.instance().focusChanged.connect(self._on_focus_changed)
 
         self.sidebar.annotationSelected.connect(self._on_sidebar_selected)
         self.sidebar.noteEditRequested.connect(self.controller.set_note)
@@ -247,32 +275,76 @@ class MainWindow(QMainWindow):
         open_dialog(dialog)
 
     def open_episode(self, path: str) -> None:
-        """Parse the file, open its annotations and show it, restoring the reading position."""
-        from reader.core.store import AnnotationStore
-        from reader.core.transcript import load_transcript
+        """Open ``path``: parsed and re-anchored off the GUI thread, shown when ready.
 
-        if self.transcript is not None and str(self.transcript.path) == path:
+        If another episode is picked before this one is ready, this one is never shown.
+        """
+        current = self.transcript is not None and str(self.transcript.path) == path
+        if current and self.episode_loader.pending_path is None:
+            return
+        if self.episode_loader.pending_path == path:
+            return
+        if current:  # back to the episode shown while another was still loading
+            self.episode_loader.cancel()
+            return
+        self._opening_message = f"Opening {Path(path).name}…"
+        self.show_message(self._opening_message)
+        self.episode_loader.request(path)
+
+    def reload_episode(self, keep_position: bool = True) -> None:
+        """Read the open transcript again (it changed on disk) and re-open its annotations.
+
+        The annotations are re-anchored on the new text; the status bar then says how many
+        moved or lost their passage. The reading position stays unless ``keep_position`` is off.
+        """
+        if self.transcript is None:
             return
         self.sidebar.commit_note()
-        self._save_reading_position()
-        transcript = load_transcript(Path(path))
-        store = AnnotationStore.open(transcript)
+        path = str(self.transcript.path)
+        self._reload_from = {a.id: (a.status, a.start, a.end) for a in self.model.all()}
+        self._keep_position_once = self.view.reading_offset() if keep_position else 0
+        self.show_message(f"Reloading {Path(path).name}…")
+        self.episode_loader.request(path)
+
+    def _show_episode(self, opened: OpenedEpisode) -> None:
+        """Show an episode the loader finished opening, restoring its reading position."""
+        path = opened.path
+        reloading = self.transcript is not None and str(self.transcript.path) == path
+        self.sidebar.commit_note()
+        self._hide_selection_bar()
+        if not reloading:
+            self._save_reading_position()
+        transcript, store = opened.transcript, opened.store
         self.transcript = transcript
+        if reloading:
+            self.controller.forget_history(path)
         self.controller.set_transcript(transcript)
         self.sidebar.set_transcript(transcript)
         self.model.set_store(store)
         self.view.set_transcript(transcript, self.model.annotations())
+        self.outline.set_transcript(transcript)
         self.find_bar.refresh()
         position = self.settings.reading_position(path)
-        if position is not None:
-            self.view.set_reading_offset(position[0])
+        keep, self._keep_position_once = self._keep_position_once, None
+        offset = keep if reloading and keep is not None else (position[0] if position else 0)
+        if offset:
+            self.view.set_reading_offset(offset)
+        self._position_timer.stop()  # restoring is not reading
         self.episodes.select_path(path, emit=False)
         if self.library is not None:
             self.settings.set_last_episode(str(self.library), path)
         self.episodes.model.mark_read(path, now_iso())
-        self.location_label.setText(store.location)
-        problems = list(transcript.meta.errors) + list(store.errors)
-        self.show_message(problems[0] if problems else transcript.meta.title)
+        self.location_label.setText(store.location if store else "")
+        problems = list(transcript.meta.errors) + (list(store.errors) if store else [])
+        problems += [opened.error] if opened.error else []
+        # The title replaces only our own "Opening…": news from other parts stays readable.
+        opening = self.status_label.text() == self._opening_message
+        message = problems[0] if problems else (transcript.meta.title if opening else "")
+        if reloading:
+            message = reload_summary(self._reload_from, self.model.all())
+            self._reload_from = {}
+        if message:
+            self.show_message(message)
         self._update_counts()
         self._update_actions()
 
@@ -285,11 +357,14 @@ class MainWindow(QMainWindow):
         """Show nothing (the library has no transcripts)."""
         self.sidebar.commit_note()
         self._save_reading_position()
+        self.episode_loader.cancel()
+        self._hide_selection_bar()
         self.transcript = None
         self.controller.set_transcript(None)
         self.sidebar.set_transcript(None)
         self.model.set_store(None)
         self.view.set_transcript(None)
+        self.outline.set_transcript(None)
         self.location_label.setText("")
         self._update_actions()
 
@@ -301,9 +376,13 @@ class MainWindow(QMainWindow):
             self.controller.set_current(annotations[0].id)
 
     def _save_reading_position(self) -> None:
+        self._position_timer.stop()
         if self.transcript is not None:
             path = str(self.transcript.path)
-            self.settings.set_reading_position(path, self.view.reading_offset(), now_iso())
+            offset = self.view.reading_offset()
+            saved = self.settings.reading_position(path)
+            if saved is None or saved[0] != offset:
+                self.settings.set_reading_position(path, offset, now_iso())
 
     def _on_load_progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
@@ -332,122 +411,37 @@ class MainWindow(QMainWindow):
     def _on_load_finished(self) -> None:
         self.progress.hide()
 
-    # Annotating --------------------------------------------------------------------------------
+    # Jumping around and links -----------------------------------------------------------------
 
-    def _highlight(self, color: str) -> None:
-        if self.controller.highlight(color) is None and not self.controller.has_target():
-            self.show_message("Select text in the transcript first, then press 1-5.")
-
-    def _on_selection(self, start: int, end: int) -> None:
-        self.controller.set_selection(start, end)
-        if end > start and self.actions.keep_applying.isChecked():
-            self._selection_timer.start()
-        self._update_actions()
-
-    def _on_selection_settled(self) -> None:
-        """Keep-applying mode: the selection stopped changing and the mouse is up."""
-        if QGuiApplication.mouseButtons() != Qt.MouseButton.NoButton:
-            self._selection_timer.start()
-            return
-        self.controller.apply_last()
-
-    def _on_keep_applying(self, on: bool) -> None:
-        self.controller.keep_applying = on
-        color = self.settings.color_meaning(self.controller.last_color)
-        self.show_message(f"Keep applying: {color}" if on else "Keep applying is off")
-
-    def _on_annotation_clicked(self, annotation_id: str) -> None:
-        self.controller.set_current(annotation_id)
-
-    def _on_sidebar_selected(self, annotation_id: str) -> None:
-        self.controller.set_current(annotation_id)
-        ann = self.model.get(annotation_id)
-        if ann is not None and ann.status != "orphaned":
-            self.view.scroll_to_offset(ann.start, flash=True)
-
-    def _on_current_changed(self, annotation_id: str | None) -> None:
-        ann = self.model.get(annotation_id) if annotation_id else None
-        visible = ann is not None and ann.status != "orphaned"
-        self.view.set_current_annotation(annotation_id if visible else None)
-        self.sidebar.select_annotation(annotation_id)
-        self._update_actions()
-
-    def _on_private_toggled(self, on: bool) -> None:
-        self.controller.set_private(on)
-
-    def _on_annotation_added(self, annotation_id: str) -> None:
-        ann = self.model.get(annotation_id)
-        if ann is not None and ann.status != "orphaned":
-            self.view.update_annotation(ann)
-        self._after_change()
-
-    def _on_annotation_changed(self, annotation_id: str) -> None:
-        ann = self.model.get(annotation_id)
-        if ann is None:
-            return
-        if ann.status == "orphaned":
-            self.view.remove_annotation(annotation_id)
-        else:
-            self.view.update_annotation(ann)
-        self._after_change()
-
-    def _on_annotation_removed(self, annotation_id: str) -> None:
-        self.view.remove_annotation(annotation_id)
-        if self.controller.current_id == annotation_id:
-            self.controller.set_current(None)
-        self._after_change()
-
-    def _after_change(self) -> None:
-        self._update_counts()
-        self._update_actions()
-        if self.model.store is not None:
-            self.location_label.setText(self.model.store.location)
-
-    def _on_save_failed(self, message: str) -> None:
-        self.show_message(message)
-        self.location_label.setText("⚠ Notes not saved")
-
-    def _update_counts(self) -> None:
+    def open_outline(self) -> None:
+        """Show the outline (headings, or speaker turns) over the transcript."""
         if self.transcript is None:
             return
-        store = self.model.store
-        counts = AnnotationCounts(
-            live=len(self.model.annotations()),
-            orphans=len(self.model.orphans()),
-            problems=tuple(store.errors) if store else (),
-            tags=frozenset(self.model.tags()),
-        )
-        self.episodes.model.set_count(str(self.transcript.path), counts)
+        if self.outline.isVisible():
+            self.outline.close_panel()
+            return
+        self._hide_selection_bar()
+        self.outline.open_at(self.view.reading_offset())
 
-    def _update_actions(self) -> None:
-        a = self.actions
-        has_episode = self.transcript is not None
-        target = has_episode and self.controller.has_target()
-        current = self.controller.current()
-        for action in a.colors:  # always in colour; without a target they say what to do
-            action.setEnabled(has_episode)
-        for action in (a.add_note, a.tags):
-            action.setEnabled(target)
-        a.delete.setEnabled(current is not None)
-        a.private.setEnabled(current is not None)
-        a.private.blockSignals(True)
-        a.private.setChecked(bool(current and current.private))
-        a.private.blockSignals(False)
-        a.confirm_moved.setEnabled(current is not None and current.status == "moved")
-        a.reattach.setEnabled(current is not None and self.controller.selection is not None)
-        a.copy.setEnabled(self.controller.selection is not None)
-        for action in (a.find, a.find_next, a.find_previous, a.zoom_in, a.zoom_out):
-            action.setEnabled(has_episode)
+    def _jump_to(self, offset: int) -> None:
+        self.view.jump_to(offset)
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _show_context_menu(self, pos: QPoint) -> None:
-        menu = context_menu(self, self.actions)
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        menu.popup(pos)
+    def confirm_link(self, url: str) -> LinkDialog | None:
+        """Show where a clicked link leads; open it in the browser only if the user says so."""
+        scheme = QUrl(url).scheme().lower()
+        if scheme not in WEB_SCHEMES:
+            self.show_message(f"Not a web address, not opened: {url}")
+            return None
+        dialog = LinkDialog(url, self)
+        dialog.accepted.connect(lambda: QDesktopServices.openUrl(QUrl(url)))
+        self.controller.show_dialog(dialog)
+        return dialog
 
-    def _copy(self) -> None:
-        if self.transcript is not None and self.controller.selection is not None:
-            start, end = self.controller.selection
-            QGuiApplication.clipboard().setText(self.transcript.text[start:end])
+    def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """A click or a key took the focus out of the text: the floating bar goes."""
+        if new is not None and new is not self.view.text_edit():
+            self._hide_selection_bar()
 
     # Find ----------------------------------------------------------------------------------------
 
@@ -475,59 +469,12 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(accepted)
         self.controller.show_dialog(dialog)
 
-    def _about(self) -> None:
-        open_dialog(about_box(self))
-
-    # Panes, layout, state ------------------------------------------------------------------------
-
-    def set_pane_visible(self, name: str, visible: bool) -> None:
-        pane = self.panes[name]
-        pane.setVisible(visible)
-        action = self.actions.show_episodes if name == "episodes" else self.actions.show_sidebar
-        action.blockSignals(True)
-        action.setChecked(visible)
-        action.blockSignals(False)
-        if not visible and pane.isAncestorOf(QApplication.focusWidget()):
-            self.view.setFocus()
-
-    def _cycle_focus(self, step: int) -> None:
-        """F6 / Shift+F6: episode list → transcript → sidebar (the visible ones)."""
-        panes = [p for p in (self.episodes, self.view, self.sidebar) if p.isVisible()]
-        if not panes:
-            return
-        focused = QApplication.focusWidget()
-        current = next((i for i, p in enumerate(panes) if p.isAncestorOf(focused)), -1)
-        if focused is self.view:
-            current = panes.index(self.view)
-        target = panes[(current + step) % len(panes)]
-        if target is self.episodes:
-            widget = self.episodes.view if self.episodes.view.isVisible() else None
-            widget = widget or self.episodes.filter_edit
-        elif target is self.sidebar:
-            widget = self.sidebar.view if self.sidebar.view.isVisible() else None
-            widget = widget or self.sidebar.filter_edit
-        else:
-            widget = self.view.text_edit()
-        widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
-
-    def _restore_layout(self) -> None:
-        hidden = restore_layout(self, self.splitter, self.settings)
-        for name in self.panes:
-            self.set_pane_visible(name, name not in hidden)
-
-    def reset_pane_sizes(self) -> None:
-        """Split the current width in the default proportions (24/50/26 %)."""
-        default_sizes(self, self.splitter)
-
-    def save_layout(self) -> None:
-        hidden = [name for name, pane in self.panes.items() if pane.isHidden()]
-        save_layout(self, self.splitter, hidden, self.settings)
-
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.sidebar.commit_note()
         self._save_reading_position()
         self.save_layout()
         self.loader.shutdown()
+        self.episode_loader.shutdown()
         self.settings.sync()
         super().closeEvent(event)
 
@@ -537,27 +484,14 @@ class MainWindow(QMainWindow):
     # Drag and drop -------------------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
-        if self._dropped_path(event) is not None:
+        if dropped_path(event) is not None:
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
-        path = self._dropped_path(event)
+        path = dropped_path(event)
         if path is not None:
             event.acceptProposedAction()
             self.open_path(path)
 
-    @staticmethod
-    def _dropped_path(event: QDragEnterEvent | QDropEvent) -> Path | None:
-        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
-        for url in urls:
-            if url.isLocalFile() and Path(url.toLocalFile()).exists():
-                return Path(url.toLocalFile())
-        return None
-
     def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        for folder in self.settings.value("library/recent"):
-            action = self.recent_menu.addAction(folder)
-            action.triggered.connect(lambda _c=False, f=folder: self.open_path(Path(f)))
-        if self.recent_menu.isEmpty():
-            self.recent_menu.addAction("No recent folders").setEnabled(False)
+        fill_recent_menu(self.recent_menu, self.settings.value("library/recent"), self.open_path)

@@ -13,6 +13,7 @@ from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
     QHelpEvent,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -41,6 +42,10 @@ class ReadingEdit(QTextEdit):
     linkClicked = Signal(str)
     #: The header or top margin changed: the view recomputes marks.
     geometryChanged = Signal()
+    #: The left button was released with text selected (a drag or a double click).
+    mouseSelectionFinished = Signal()
+    #: Escape was pressed in the text.
+    escapePressed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -254,10 +259,13 @@ class ReadingEdit(QTextEdit):
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
         press, self._press = self._press, None
-        if event.button() != Qt.MouseButton.LeftButton or press is None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        if self.textCursor().hasSelection():  # a drag, or a double click on a word
+            self.mouseSelectionFinished.emit()
             return
         pos = event.position().toPoint()
-        if (pos - press).manhattanLength() > 4 or self.textCursor().hasSelection():
+        if press is None or (pos - press).manhattanLength() > 4:
             return
         href = self.anchorAt(pos)
         if href:
@@ -298,6 +306,13 @@ class ReadingEdit(QTextEdit):
                     return note
         href = self.anchorAt(pos)
         return href or None
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.escapePressed.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def focusInEvent(self, event) -> None:
         super().focusInEvent(event)

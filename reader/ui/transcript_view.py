@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QPoint, QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QPointF, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextEdit, QVBoxLayout, QWidget
 
@@ -60,6 +60,12 @@ class TranscriptView(QWidget):
     contextMenuRequested = Signal(QPoint)
     #: A link in the text or the header was clicked: its address (opening it is the window's job).
     linkActivated = Signal(str)
+    #: The text scrolled (the reading position may have changed).
+    scrolled = Signal()
+    #: A selection made with the mouse is complete (the button is up).
+    mouseSelectionFinished = Signal()
+    #: Escape was pressed in the text.
+    escapePressed = Signal()
 
     def __init__(self, parent: QWidget | None = None, theme: Theme | None = None) -> None:
         super().__init__(parent)
@@ -104,6 +110,9 @@ class TranscriptView(QWidget):
         edit.linkClicked.connect(self.linkActivated)
         edit.header.linkActivated.connect(self.linkActivated)
         edit.geometryChanged.connect(self._marks_timer.start)
+        edit.verticalScrollBar().valueChanged.connect(self.scrolled)
+        edit.mouseSelectionFinished.connect(self.mouseSelectionFinished)
+        edit.escapePressed.connect(self.escapePressed)
         edit.document().documentLayout().documentSizeChanged.connect(self._marks_timer.start)
 
     # --- content ------------------------------------------------------------------------------
@@ -281,6 +290,18 @@ class TranscriptView(QWidget):
         self._edit.setTextCursor(cursor)
         self._edit.ensureCursorVisible()
 
+    def selection_rect(self) -> QRect | None:
+        """From the selection's first line to its last, in viewport coordinates (None: none)."""
+        cursor = self._edit.textCursor()
+        if not cursor.hasSelection():
+            return None
+        edge = QTextCursor(self._edit.document())
+        edge.setPosition(cursor.selectionStart())
+        first = self._edit.cursorRect(edge)
+        edge.setPosition(cursor.selectionEnd())
+        last = self._edit.cursorRect(edge)
+        return first.united(last)
+
     def clear_selection(self) -> None:
         cursor = self._edit.textCursor()
         cursor.clearSelection()
@@ -390,6 +411,21 @@ class TranscriptView(QWidget):
             bar.setValue(max(0, round(top - 0.3 * view_h)))
         if flash and e16 > s16:
             self._edit.flash(s16, e16)
+
+    def jump_to(self, offset: int) -> None:
+        """Make the line holding ``offset`` the first one and flash it (outline jumps)."""
+        self.set_reading_offset(offset)
+        if self._transcript is None:
+            return
+        doc = self._edit.document()
+        s16 = self._render.offsets.to_utf16(offset)
+        block = doc.findBlock(s16)
+        doc.documentLayout().blockBoundingRect(block)
+        line = block.layout().lineForTextPosition(s16 - block.position())
+        if line.isValid():
+            e16 = block.position() + line.textStart() + line.textLength()
+            if e16 > s16:
+                self._edit.flash(s16, e16)
 
     def is_flashing(self) -> bool:
         return self._edit.is_flashing()

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar, QToolButton, QWidget
 
 from reader.ui.actions import Actions
-from reader.ui.theme import SPACE_S, SPACE_XS, Theme
+from reader.ui.theme import SPACE_S, SPACE_XS, Theme, with_alpha
 
 
 def build_menus(window: QMainWindow, a: Actions) -> None:
@@ -17,6 +21,7 @@ def build_menus(window: QMainWindow, a: Actions) -> None:
     file_menu.addAction(a.open_folder)
     recent = file_menu.addMenu("Open &Recent")
     recent.setObjectName("menu_recent")
+    file_menu.addAction(a.reload_episode)
     file_menu.addSeparator()
     file_menu.addAction(a.settings)
     file_menu.addSeparator()
@@ -44,6 +49,7 @@ def build_menus(window: QMainWindow, a: Actions) -> None:
     view.addAction(a.show_sidebar)
     view.addAction(a.next_pane)
     view.addAction(a.previous_pane)
+    view.addAction(a.outline)
     view.addSeparator()
     view.addAction(a.zoom_in)
     view.addAction(a.zoom_out)
@@ -58,6 +64,8 @@ def build_menus(window: QMainWindow, a: Actions) -> None:
 
     help_menu = bar.addMenu("&Help")
     help_menu.setObjectName("menu_help")
+    help_menu.addAction(a.keyboard_shortcuts)
+    help_menu.addSeparator()
     help_menu.addAction(a.about)
 
 
@@ -81,7 +89,7 @@ def build_toolbar(window: QMainWindow, a: Actions) -> QToolBar:
         if isinstance(button, QToolButton):
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
     toolbar.addSeparator()
-    for action in (a.add_note, a.tags, a.find):
+    for action in (a.add_note, a.tags, a.find, a.outline):
         toolbar.addAction(action)
     toolbar.addSeparator()
     toolbar.addAction(a.keep_applying)
@@ -91,6 +99,23 @@ def build_toolbar(window: QMainWindow, a: Actions) -> QToolBar:
             button.setObjectName(f"tool_{action.objectName().removeprefix('action_')}")
             button.setAccessibleName(str(action.property("accessibleName") or action.text()))
     return toolbar
+
+
+def fill_recent_menu(menu: QMenu, folders: list[str], open_path: Callable[[Path], None]) -> None:
+    """File ▸ Open Recent: one entry per folder (newest first), or a disabled note."""
+    menu.clear()
+    for folder in folders:
+        action = menu.addAction(folder)
+        action.triggered.connect(lambda _c=False, f=folder: open_path(Path(f)))
+    if menu.isEmpty():
+        menu.addAction("No recent folders").setEnabled(False)
+
+
+def dropped_path(event: QDragEnterEvent | QDropEvent) -> Path | None:
+    """The first existing local file or folder dragged onto the window, if any."""
+    urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+    paths = [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
+    return next((p for p in paths if p.exists()), None)
 
 
 def context_menu(parent: QWidget, a: Actions) -> QMenu:
@@ -107,9 +132,25 @@ def context_menu(parent: QWidget, a: Actions) -> QMenu:
     return menu
 
 
+def _rgba(value: str, alpha: int) -> str:
+    color = with_alpha(value, alpha)
+    return f"rgba({color.red()}, {color.green()}, {color.blue()}, {color.alpha()})"
+
+
 def style_sheet(theme: Theme) -> str:
     """Small touches the palette cannot express: pane titles, splitter line, quiet chrome."""
+    handle, hover = _rgba(theme.muted, 80), _rgba(theme.muted, 150)
     return f"""
+QScrollBar:vertical {{ background: transparent; width: 12px; margin: 0; border: none; }}
+QScrollBar:horizontal {{ background: transparent; height: 12px; margin: 0; border: none; }}
+QScrollBar::handle {{ background: {handle}; border-radius: 3px; }}
+QScrollBar::handle:vertical {{ min-height: 32px; margin: 2px 3px; }}
+QScrollBar::handle:horizontal {{ min-width: 32px; margin: 3px 2px; }}
+QScrollBar::handle:hover, QScrollBar::handle:pressed {{ background: {hover}; }}
+QScrollBar::add-line, QScrollBar::sub-line {{
+    width: 0; height: 0; border: none; background: none;
+}}
+QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
 QLabel#paneTitle {{ font-weight: 600; }}
 QLabel#sectionTitle {{ font-weight: 600; color: {theme.muted}; }}
 QSplitter#mainSplitter::handle {{ background: {theme.separator}; }}
@@ -126,4 +167,15 @@ QListView#episodeList, QListView#annotationList, QListView#orphanList {{
 }}
 QWidget#episodePanel, QWidget#annotationSidebar {{ background: {theme.window}; }}
 QWidget#findBar {{ border-bottom: 1px solid {theme.separator}; }}
+QFrame#selectionBar, QFrame#outlinePanel {{
+    background: {theme.base}; border: 1px solid {theme.separator}; border-radius: 8px;
+}}
+QFrame#selectionBar QToolButton {{ padding: 3px {SPACE_XS}px; border-radius: 4px; }}
+QFrame#selectionBar QToolButton:hover {{ background: {theme.alternate_base}; }}
+QFrame#selectionBarSeparator {{ color: {theme.separator}; }}
+QListView#outlineList {{ background: {theme.base}; border: none; }}
+QListView#outlineList::item {{ padding: {SPACE_XS}px {SPACE_S}px; border-radius: 4px; }}
+QListView#outlineList::item:selected {{
+    background: {theme.selection}; color: {theme.selection_text};
+}}
 """

@@ -1,4 +1,5 @@
-"""Saving and restoring the window layout: geometry, toolbars, pane sizes and hidden panes.
+"""The window's panes and layout: showing, hiding and cycling the focus through the panes;
+saving and restoring geometry, toolbars, pane sizes and hidden panes.
 
 The layout is stored with `LAYOUT_VERSION`; a layout saved by another version is ignored (the
 window then starts with the default pane proportions) rather than restored half-wrong.
@@ -6,10 +7,15 @@ window then starts with the default pane proportions) rather than restored half-
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray
-from PySide6.QtWidgets import QMainWindow, QSplitter
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter
 
 from reader.ui.settings import LAYOUT_VERSION, Settings
+
+if TYPE_CHECKING:
+    from reader.ui.main_window import MainWindow
 
 #: Pane proportions of a fresh window (episode list, transcript, sidebar), in per cent.
 PANE_RATIOS = (24, 50, 26)
@@ -48,3 +54,52 @@ def save_layout(
     settings.set_value("window/state", bytes(window.saveState(LAYOUT_VERSION).data()))
     settings.set_value("window/splitter", [int(x) for x in splitter.sizes()])
     settings.set_value("window/hidden_panes", hidden)
+
+
+class PanesMixin:
+    """Pane visibility, focus cycling (F6) and the saved layout, mixed into `MainWindow`."""
+
+    def set_pane_visible(self: MainWindow, name: str, visible: bool) -> None:
+        """Show or hide the pane ``name`` ("episodes" or "sidebar"), keeping its action in step."""
+        pane = self.panes[name]
+        pane.setVisible(visible)
+        action = self.actions.show_episodes if name == "episodes" else self.actions.show_sidebar
+        action.blockSignals(True)
+        action.setChecked(visible)
+        action.blockSignals(False)
+        if not visible and pane.isAncestorOf(QApplication.focusWidget()):
+            self.view.setFocus()
+
+    def _cycle_focus(self: MainWindow, step: int) -> None:
+        """F6 / Shift+F6: episode list → transcript → sidebar (the visible ones)."""
+        panes = [p for p in (self.episodes, self.view, self.sidebar) if p.isVisible()]
+        if not panes:
+            return
+        focused = QApplication.focusWidget()
+        current = next((i for i, p in enumerate(panes) if p.isAncestorOf(focused)), -1)
+        if focused is self.view:
+            current = panes.index(self.view)
+        target = panes[(current + step) % len(panes)]
+        if target is self.episodes:
+            widget = self.episodes.view if self.episodes.view.isVisible() else None
+            widget = widget or self.episodes.filter_edit
+        elif target is self.sidebar:
+            widget = self.sidebar.view if self.sidebar.view.isVisible() else None
+            widget = widget or self.sidebar.filter_edit
+        else:
+            widget = self.view.text_edit()
+        widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _restore_layout(self: MainWindow) -> None:
+        hidden = restore_layout(self, self.splitter, self.settings)
+        for name in self.panes:
+            self.set_pane_visible(name, name not in hidden)
+
+    def reset_pane_sizes(self: MainWindow) -> None:
+        """Split the current width in the default proportions (24/50/26 %)."""
+        default_sizes(self, self.splitter)
+
+    def save_layout(self: MainWindow) -> None:
+        """Remember the layout (on close)."""
+        hidden = [name for name, pane in self.panes.items() if pane.isHidden()]
+        save_layout(self, self.splitter, hidden, self.settings)

@@ -261,8 +261,8 @@ def test_keyboard_only_pane_cycle(qtbot, window: MainWindow) -> None:
     assert window.episodes.view.hasFocus()
     before = window.transcript.path
     qtbot.keyClick(window.episodes.view, Qt.Key.Key_Down)
-    assert window.transcript.path != before  # arrows pick another episode
-    qtbot.waitUntil(lambda: str(window.transcript.path) == window.episodes.current_path())
+    qtbot.waitUntil(lambda: window.transcript.path != before)  # arrows pick another episode
+    assert str(window.transcript.path) == window.episodes.current_path()
     qtbot.keyClick(window.episodes.view, Qt.Key.Key_F6)
     assert window.view.text_edit().hasFocus()
 

@@ -80,8 +80,10 @@ def open_window(qtbot, library: Path, settings: Settings | None = None) -> MainW
 
 
 def wait_loaded(qtbot, window: MainWindow) -> None:  # noqa: ANN001
+    """Wait for the library and then the episode it opens (both load in the background)."""
     qtbot.waitUntil(lambda: not window.loader.is_loading(), timeout=10_000)
     qtbot.waitUntil(lambda: window.transcript is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.episode_loader.is_busy(), timeout=10_000)
 
 
 def saved(transcript_path: Path) -> list[Annotation]:
