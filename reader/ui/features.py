@@ -17,7 +17,9 @@ def install_features(window: MainWindow) -> None:
     """Install every optional part into ``window`` (one line per part, in menu order)."""
     # [search-panel]
     # [annotation-browser]
-    # [exports]
+    from reader.ui import exporting
+
+    exporting.install(window)
     # [recover]
     from reader.ui import help as help_menu
 
