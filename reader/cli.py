@@ -16,7 +16,7 @@ from typing import Any
 
 from reader import __version__
 
-SUBCOMMANDS = ("check", "annotate", "search", "export", "import")
+SUBCOMMANDS = ("check", "annotate", "search", "export", "import", "backups", "restore")
 
 
 def _size(value: str) -> tuple[int, int]:
@@ -94,6 +94,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from reader.cli_export import cmd_import
 
         return cmd_import(args[1:])
+    if args and args[0] == "backups":
+        from reader.cli_recover import cmd_backups
+
+        return cmd_backups(args[1:])
+    if args and args[0] == "restore":
+        from reader.cli_recover import cmd_restore
+
+        return cmd_restore(args[1:])
     ns = _gui_parser().parse_args(args)
     if ns.path and not Path(ns.path).exists():
         print(f"transcript-reader: no such file or folder: {ns.path}", file=sys.stderr)

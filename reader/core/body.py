@@ -7,9 +7,10 @@ Three passes, each linear in the input:
    code (kept as plain paragraphs). Indented lines are prose, never code blocks.
 2. `find_speaker_key` reads the key at the top (``PB - Peter Beresford``, ``MM = Michael McEwan``,
    ``Int. - Interviewer``, bare names next to real key lines).
-3. `assemble` finds speaker labels (key labels, ``Name:``, ``**Name:**``, ``**Name**:``, a label
-   alone on its line, ``Q:``/``A:``, ``SECOND SPEAKER``), plain-line headings, renders the inline
-   markup and joins the blocks with ``"\\n"`` into the canonical text.
+3. `assemble` finds speaker labels (key labels, ``Name:``, ``**Name:**``, ``**Name**:``,
+   ``**Name** text`` without a colon, a label alone on its line, ``Q:``/``A:``,
+   ``SECOND SPEAKER``), plain-line headings, renders the inline markup and joins the blocks
+   with ``"\\n"`` into the canonical text.
 
 Decisions where the conventions are ambiguous (see also the module docstring of `transcript`):
 
@@ -19,6 +20,16 @@ Decisions where the conventions are ambiguous (see also the module docstring of 
 * Bold labels (``**Name:**``) count unless they are pseudo-speakers (``Break``, ``Intro``,
   ``Outro``…), common words (``Note``), or stand alone followed by a list or heading
   (``**Build Targets:**`` introducing a list): those stay as text.
+* A bold name without a colon (``**Michael** So, Jason…``, iriss.fm) is a label only when it is
+  1-4 capitalised words without punctuation and either a known name (front matter, key, a known
+  speaker's first name, a generic role) or used so at least twice in a file where at least two
+  such names are, followed by text that does not go on in lower case (``**Bitcoin Core** is…``
+  is emphasis). Common words (``**Note** …``) never are.
+* A one-word label that is the first name of exactly one person named in the front matter or
+  the key gets that person's full name as its speaker (``Anne`` → ``Anne Begbie``; the label
+  stays ``Anne``); a first name shared by two people (there or in the file's own full-name
+  labels) stays as written, and so do roles (``Q``). An all-caps label keeps its capitals
+  (``CB`` with the slug ``cb-averitt`` → ``CB Averitt``).
 * A label alone on its line gives the speaker of the next paragraph (the turn block); if no
   paragraph follows, the label text is kept as an ordinary paragraph.
 * Markdown headings end the current turn; plain-line headings (section titles read out within a

@@ -410,6 +410,13 @@ def merge_unique(*lists: list[str]) -> list[str]:
 _HONORIFIC = re.compile(
     r"^(?:Dr|Prof|Professor|Mr|Mrs|Ms|Miss|Mx|Sir|Dame|Cllr|Councillor|Rev|Lord|Lady)\.?\s+", re.I
 )
+
+
+def strip_honorific(name: str) -> str:
+    """``Dr Mark Robinson`` → ``Mark Robinson`` (one leading title, case-insensitive)."""
+    return _HONORIFIC.sub("", name)
+
+
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
 
 
@@ -540,11 +547,27 @@ SUBTITLE_KEYS = ("subtitle", "summary", "description")
 SUBTITLE_MAX = 300
 
 
+def is_site_name(name: str, data: dict[str, Any]) -> bool:
+    """True when a ``hosts`` entry names the site or organisation rather than a person.
+
+    The rule: a single word (no space) that is also the prefix of the site's own front-matter
+    fields, ``Iriss`` (or ``iriss``) next to ``iriss_episode_libsyn_url`` and the
+    ``iriss_archive_*`` fields. Such a host is kept in ``fields`` (citations credit it) but is not
+    listed as a speaker. Hosts that look like people, one-word ones included, stay speakers.
+    """
+    word = name.strip().casefold()
+    if not word or any(c.isspace() for c in word):
+        return False
+    prefix = word + "_"
+    return any(str(k).casefold().startswith(prefix) for k in data)
+
+
 def apply_front_matter(meta: Any, data: dict[str, Any]) -> None:
     """Fill an `EpisodeMeta` (title, subtitle, date, duration, speakers, tags, urls, fields).
 
     Odd types (a number or a list as title, an impossible date) give warnings, never errors.
     ``subtitle`` comes from ``subtitle``, else from ``summary``/``description`` when present.
+    Speakers come from `SPEAKER_KEYS`, without a host that names the site (`is_site_name`).
     """
     warnings: list[str] = meta.warnings
     meta.fields = json_safe(data)
@@ -582,7 +605,10 @@ def apply_front_matter(meta: Any, data: dict[str, Any]) -> None:
     speakers: list[list[str]] = []
     for key in SPEAKER_KEYS:
         if key in data:
-            speakers.append(as_list(data[key]))
+            names = as_list(data[key])
+            if key == "hosts":
+                names = [n for n in names if not is_site_name(n, data)]
+            speakers.append(names)
     meta.speakers = merge_speakers(*speakers)
     meta.tags = merge_unique(as_list(data.get("tags")), as_list(data.get("categories")))
     urls: list[str] = []

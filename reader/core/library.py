@@ -2,8 +2,9 @@
 
 The walk is recursive and sorted (folders and files by name, case-insensitively, so the list is
 stable across platforms), skips hidden folders and files (``.git``, ``.obsidian``), annotation
-sidecars, folders named like transcripts (``x.md/``), unreadable folders and symlink loops (each
-real folder is visited once). It never raises for a bad entry.
+sidecars, unreadable folders and symlink loops (each real folder is visited once). It never
+raises for a bad entry. A folder is never a transcript, whatever its name: a folder named like
+one (``2021.md/``, an export or a bundle) is scanned like any other folder.
 """
 
 from __future__ import annotations
@@ -70,9 +71,7 @@ def _walk(folder: Path, visited: set[str]) -> Iterator[Path]:
         except OSError:
             continue
         if is_dir:
-            if name.lower().endswith(TRANSCRIPT_SUFFIXES):
-                continue  # a folder named like a transcript is not one
-            subdirs.append(Path(entry.path))
+            subdirs.append(Path(entry.path))  # even "x.md/": its contents can be transcripts
         elif is_file and is_transcript_name(name):
             yield Path(entry.path)
     for sub in subdirs:

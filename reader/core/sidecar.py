@@ -15,6 +15,7 @@ The store, not this module, decides what to merge and when to write.
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import json
 import os
 import re
@@ -35,6 +36,13 @@ SUFFIX = ".annotations.json"
 TEXT_NORMALIZATION = "canonical text: Markdown markup and speaker labels removed, NFC, LF"
 _HEADER_ORDER = ("@context", "id", "type", "format", "formatVersion", "document")
 _DOCUMENT_ORDER = ("id", "path", "textSha256", "textLength", "textNormalization")
+
+
+class UnwritableFolder(OSError):
+    """A new file cannot be created in the folder (permission denied, read-only file system)."""
+
+
+_UNWRITABLE = (errno.EACCES, errno.EPERM, errno.EROFS)
 
 
 class SidecarError(ValueError):
@@ -259,11 +267,18 @@ def atomic_write(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` atomically: temp file beside it, fsync, replace, fsync dir.
 
     On any failure the temp file is removed and ``path`` is left as it was; the OSError propagates.
+    When the folder does not let us create a file at all it is :class:`UnwritableFolder`.
     The new file keeps the old one's permission bits (a new one gets the umask's).
     """
     folder = path.parent
     tmp = folder / _temp_name(path)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(tmp, flags, 0o666)
+    except OSError as exc:
+        if exc.errno in _UNWRITABLE:
+            raise UnwritableFolder(exc.errno, exc.strerror, str(folder)) from exc
+        raise
     try:
         try:
             view = memoryview(data)

@@ -9,6 +9,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from .frontmatter_meta import strip_honorific
 from .lexer import Raw
 
 _KEY_DASH = re.compile(
@@ -94,6 +95,13 @@ _BOLD_LABEL = re.compile(
     r"^(?:\*\*|__)(?P<name>[^*_\n]{1,60}?)[ \t]*(?::[ \t]*(?:\*\*|__)|(?:\*\*|__)[ \t]*:)[ \t]*"
     r"(?P<rest>.*)$"
 )
+# ``**Michael** So, Jason…``: a bold name without a colon, then the text (iriss.fm). The name is
+# 1-4 capitalised words with no sentence punctuation inside; whether it is a speaker is decided by
+# `Speakers._bold_bare_ok` (a known name, or a conversation of such labels).
+_BOLD_BARE = re.compile(
+    r"^(?:\*\*|__)(?P<name>[^\W\d_][\w'’-]{0,30}(?: [^\W\d_][\w'’-]{0,30}){0,3})(?:\*\*|__)"
+    r"[ \t]+(?P<rest>[^ \t:*_].*)$"
+)
 _PLAIN_LABEL = re.compile(
     r"^(?P<name>[^\W\d_][\w.'’&-]*(?: [\w.'’&-]+){0,4}?)"
     r"(?:[ \t]+\((?P<paren>[^()\n]{1,40})\))?"
@@ -132,6 +140,26 @@ _PSEUDO = frozenset(
 )
 
 
+def _full_names(known: list[str], used: list[str]) -> dict[str, str]:
+    """First name (casefolded) → the one full name it stands for.
+
+    Only front-matter and key names (``known``) are targets: ``Anne`` → ``Anne Begbie``. A first
+    name shared by two people, among them or among the full-name labels used in the file
+    (``used``), maps to nobody. Honorifics are skipped (``Dr Mark Robinson`` is a Mark).
+    """
+    by_first: dict[str, set[str]] = {}
+    target: dict[str, str] = {}
+    for i, name in enumerate([*known, *used]):
+        words = strip_honorific(name).split()
+        if len(words) < 2 or not words[0][:1].isupper():
+            continue
+        first = words[0].casefold()
+        by_first.setdefault(first, set()).add(" ".join(words).casefold())
+        if i < len(known):
+            target.setdefault(first, name)
+    return {f: target[f] for f, names in by_first.items() if len(names) == 1 and f in target}
+
+
 @dataclass(slots=True)
 class Label:
     """A speaker label found at the start of a line: written form, speaker name and rest."""
@@ -147,7 +175,8 @@ class Speakers:
     def __init__(self, key: dict[str, str], known: list[str], raws: list[Raw]) -> None:
         self.key = key
         self.known = {n.casefold() for n in known} | {n.casefold() for n in key.values()}
-        self.known |= {n.split()[0].casefold() for n in self.known if n.split()}
+        firsts = [strip_honorific(n).split() or n.split() for n in self.known]
+        self.known |= {w[0] for w in firsts if w} | {n.split()[0] for n in self.known if n.split()}
         labels = sorted(key, key=len, reverse=True)
         self.key_re = (
             re.compile(
@@ -159,20 +188,29 @@ class Speakers:
         )
         counts: Counter[str] = Counter()
         bold: Counter[str] = Counter()
+        bare: Counter[str] = Counter()
         for raw in raws:
             if raw.kind == "para":
                 for line in raw.lines:
                     m = _PLAIN_LABEL.match(line)
                     if m:
                         counts[m["name"]] += 1
-                    else:
+                    elif line[:1] in "*_":
                         m = _BOLD_LABEL.match(line)
                         if m:
                             bold[m["name"].strip()] += 1
+                        else:
+                            m = _BOLD_BARE.match(line)
+                            if m and not m["rest"][0].islower():
+                                bare[m["name"]] += 1
         self.counts = counts
         self.bold_counts = bold
+        self.bare_counts = bare
         # a conversation: at least two bold labels used more than once
         self.bold_dialogue = sum(1 for n in bold.values() if n >= 2) >= 2
+        self.bare_dialogue = sum(1 for n in bare.values() if n >= 2) >= 2
+        used = [n for c in (counts, bold, bare) for n, k in c.items() if k >= 2]
+        self.full_names = _full_names([*known, *key.values()], used)
 
     def match(self, line: str) -> Label | None:
         """The speaker label at the start of ``line``, or None."""
@@ -185,12 +223,17 @@ class Speakers:
                 m = _INTERVIEWER_LINE.match(line)
                 if m:
                     return Label(m["label"], self.speaker_for(m["label"]), m["rest"].strip())
-        m = _BOLD_LABEL.match(line)
-        if m:
-            name = m["name"].strip()
-            alone = not m["rest"].strip()
-            if self._bold_ok(name) or (alone and self._bold_alone_ok(name)):
-                return Label(name, self.speaker_for(name), m["rest"].strip())
+        if line[:1] in "*_":
+            m = _BOLD_LABEL.match(line)
+            if m:
+                name = m["name"].strip()
+                alone = not m["rest"].strip()
+                if self._bold_ok(name) or (alone and self._bold_alone_ok(name)):
+                    return Label(name, self.speaker_for(name), m["rest"].strip())
+                return None
+            m = _BOLD_BARE.match(line)
+            if m and self._bold_bare_ok(m["name"], m["rest"]):
+                return Label(m["name"], self.speaker_for(m["name"]), m["rest"].strip())
             return None
         if line[:1].isalpha():
             m = _PLAIN_LABEL.match(line)
@@ -215,7 +258,19 @@ class Speakers:
             return self.key[label]
         if _INTERVIEWER_ABBR.match(label):
             return self.key.get(label.rstrip("."), "Interviewer")
-        return label
+        if " " in label or _GENERIC.match(label):
+            return label  # "Q" is a role, whoever in the front matter is called "Q Branch"
+        full = self.full_names.get(label.casefold())
+        if full is None:
+            return label
+        if label.isupper() and len(label) > 1:
+            # "CB" for a name prettified from the slug "cb-averitt": keep the label's capitals
+            words = full.split()
+            for i, word in enumerate(words):
+                if word.casefold() == label.casefold():
+                    words[i] = label
+                    return " ".join(words)
+        return full
 
     def _bold_ok(self, name: str) -> bool:
         low = name.casefold()
@@ -226,6 +281,26 @@ class Speakers:
         if self.bold_counts[name] >= 2:
             return True
         return self.bold_dialogue and _namelike(name, 6)
+
+    def _bold_bare_ok(self, name: str, rest: str) -> bool:
+        """``**Name** text`` (no colon) is a turn for a known name or a conversation of them.
+
+        Bold at the start of an ordinary sentence (``**Important** things first``, ``**Bitcoin
+        Core** is…``) must not become a speaker: the name must be capitalised words (particles
+        such as "van" allowed) and not a common word, and either known (front matter, key, a
+        known speaker's first name, a generic role) or, when the text after it does not go on
+        in lower case, used as such a label at least twice in a file where at least two names
+        are (a conversation).
+        """
+        low = name.casefold()
+        words = name.split()
+        if low in _PSEUDO or low in _NOT_SPEAKERS or not words[0][0].isupper():
+            return False
+        if not all(w[0].isupper() or _NAME_WORD.match(w) for w in words):
+            return False
+        if name in self.key or low in self.known or _GENERIC.match(name):
+            return True
+        return self.bare_dialogue and self.bare_counts[name] >= 2 and not rest[0].islower()
 
     def _bold_alone_ok(self, name: str) -> bool:
         """``**Name:**`` alone on its line (a label for the next paragraph) needs only a name."""

@@ -4,73 +4,37 @@ Shared annotations live in ``<transcript file name>.annotations.json`` beside th
 private ones in ``user_data_dir()/private/<document uuid>.annotations.json`` (same format). Each
 change is saved at once: under a lock (kept in the user cache folder, never in the library), the
 file on disk is re-read and merged by id (newer ``modified`` wins, tombstones included), then
-replaced atomically. A sidecar this version cannot parse, or that a newer version wrote, is never
-written, moved or changed: the problem goes to ``errors`` and changes to it raise StoreError.
+replaced atomically, after a backup of the old bytes (``reader.core.backups``). A sidecar this
+version cannot parse, or that a newer version wrote, is never written, moved or changed: the
+problem goes to ``errors`` and changes to it raise StoreError. While the transcript's folder cannot
+be written, the notes go to ``user_data_dir()/fallback/`` and move back on a later save. Sync
+conflict copies are merged and, once saved, set aside (``reader.core.conflicts``). The file work
+is in ``reader.core.store_files``.
 """
 
 from __future__ import annotations
 
-import glob
-import hashlib
-import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
-import filelock
-
-from reader.core import anchoring, paths, sidecar
-from reader.core.annotations import Annotation, from_w3c, new_id, to_w3c
-from reader.core.replica import Item, Replica, by_key, later_than, place, wins_across_files
-from reader.core.sidecar import SUFFIX, SidecarError, newer, time_key
+from reader.core import anchoring, sidecar
+from reader.core.annotations import Annotation, new_id, to_w3c
+from reader.core.locations import fallback_path, lock_path, private_path, sidecar_path
+from reader.core.replica import Item, Replica, later_than, place, wins_across_files
+from reader.core.sidecar import time_key
+from reader.core.store_files import LOCK_TIMEOUT, StoreError, StoreFiles
 from reader.core.transcript import Transcript
 
 __all__ = [
+    "LOCK_TIMEOUT",
     "AnnotationStore",
     "StoreError",
+    "lock_path",
     "new_annotation",
     "place",
     "private_path",
     "sidecar_path",
 ]
-
-LOCK_TIMEOUT = 10.0  # seconds
-
-
-class StoreError(Exception):
-    """Annotations could not be saved (or may not be saved to this file); the message says why.
-
-    ``kept`` tells whether the change is in the store's memory (a failed save: it is shown, and
-    the next successful save writes it) or was refused (read-only store, or a file this version
-    must not write: nothing changed).
-    """
-
-    def __init__(self, message: str, *, kept: bool = False) -> None:
-        super().__init__(message)
-        self.kept = kept
-
-
-def sidecar_path(transcript_path: Path | str) -> Path:
-    """``<file name>.annotations.json`` beside the transcript (``episode.md.annotations.json``)."""
-    path = Path(transcript_path)
-    return path.with_name(path.name + SUFFIX)
-
-
-def private_path(document_id: str) -> Path:
-    """Where the private annotations of a document live (user data folder, keyed by its id)."""
-    m = re.fullmatch(r"urn:uuid:([0-9a-fA-F-]{36})", document_id)
-    name = m.group(1).lower() if m else hashlib.sha256(document_id.encode()).hexdigest()[:32]
-    return paths.user_data_dir() / "private" / (name + SUFFIX)
-
-
-def lock_path(file: Path) -> Path:
-    """The lock file guarding ``file``'s read-merge-write cycle, in the user cache folder.
-
-    Keyed by a hash of the resolved path, so every process of this user finds the same lock and
-    synced library folders are never cluttered with lock files.
-    """
-    digest = hashlib.sha256(str(file.resolve()).encode("utf-8", "surrogatepass")).hexdigest()
-    return paths.user_cache_dir() / "locks" / f"{digest[:32]}.lock"
 
 
 def new_annotation(
@@ -94,7 +58,7 @@ def new_annotation(
     )  # fmt: skip
 
 
-class AnnotationStore:
+class AnnotationStore(StoreFiles):
     """The annotations of one transcript (see the module docstring and docs/sidecar-format.md).
 
     Returned annotations are the stored objects: treat them as read-only and pass changed copies
@@ -115,6 +79,15 @@ class AnnotationStore:
         self._live: dict[str, Annotation] = {}
         self._sorted: list[Annotation] | None = None
         self._conflict_copies: dict[str, bytes] = {}  # name → bytes merged
+        self._pending_copies: dict[Path, bytes] = {}  # merged, to set aside once saved
+        self._fallback = fallback_path(self._shared.path)
+        self._fallback_disk: bytes | None = None  # its bytes as last read or written
+        self._fallback_blocked: str | None = None
+        self._in_fallback = False  # the last save went to the fallback file
+        self._save_failed = False
+        #: Things the user should be told once (conflict copies set aside, fallback in use…);
+        #: read them with :meth:`take_notices`.
+        self.notices: list[str] = []
 
     # --- opening ------------------------------------------------------------------------------
 
@@ -131,117 +104,14 @@ class AnnotationStore:
             store.warnings.append("The transcript could not be read: its notes are read-only.")
         store._read(store._shared)  # adopts the document id recorded in it
         if store._shared.blocked is None:
+            store._read_fallback()
             store._merge_conflict_copies()
+            store._in_fallback = store._fallback_disk is not None
         store._private = Replica(private_path(store._document_id), private=True)
         if store._id_on_disk:
             store._read(store._private)
         store._rebuild()
         return store
-
-    def _read(self, rep: Replica) -> sidecar.Parsed | None:
-        """Read ``rep``'s file into it (merging with what it holds); report problems."""
-        try:
-            data = sidecar.read_bytes(rep.path)
-        except OSError as exc:
-            self._block(rep, f"cannot be read ({exc.strerror or exc})")
-            return None
-        if data is None or data == rep.disk:
-            return None
-        try:
-            parsed = sidecar.parse(data)
-        except SidecarError as exc:
-            self._block(rep, f"is not a sidecar this version can read: {exc}")
-            return None
-        if parsed.newer:
-            version = parsed.header.get("formatVersion")
-            self._block(rep, f"was written by a newer version (format {version}); shown read-only")
-        self._absorb(rep, parsed, data)
-        return parsed
-
-    def _block(self, rep: Replica, reason: str) -> None:
-        message = f"{rep.path}: {reason}. It is left untouched; notes cannot be saved to it."
-        if rep.blocked is None:
-            rep.blocked = reason
-            self.errors.append(message)
-
-    def _absorb(self, rep: Replica, parsed: sidecar.Parsed, data: bytes) -> set[str]:
-        """Merge a file's items into ``rep``; returns the keys whose version changed."""
-        doc_id = parsed.document_id
-        if not rep.private and doc_id and (doc_id != self._document_id or not self._id_on_disk):
-            self._adopt_document_id(doc_id)
-        seen = by_key(parsed.items)
-        changed = self._merge_items(rep, parsed, seen, rep.seen)
-        if set(rep.items) - set(seen) or parsed.document.get("textSha256") != self._sha:
-            rep.dirty = True
-        rep.seen, rep.header, rep.disk = seen, parsed.header, data
-        return changed
-
-    def _merge_items(
-        self, rep: Replica, parsed: sidecar.Parsed, items: dict[str, Any], known: dict[str, Any]
-    ) -> set[str]:
-        """Merge ``items`` (key → raw) into ``rep``, skipping versions in ``known``."""
-        trusted = parsed.document.get("textSha256") == self._sha
-        changed: set[str] = set()
-        for key, raw in items.items():
-            if known.get(key) == raw:
-                continue  # not changed on disk since we last read or wrote it
-            incoming = self._item_from_raw(raw, rep.private, trusted)
-            current = rep.items.get(key)
-            if current is None or (
-                newer(current.raw, incoming.raw) is incoming.raw and current.raw != incoming.raw
-            ):
-                rep.items[key] = incoming
-                changed.add(key)
-            if rep.items[key].raw != raw:  # re-anchored, or ours is newer: needs writing
-                rep.dirty = True
-        return changed
-
-    def _merge_conflict_copies(self) -> set[str]:
-        """Merge the sidecar copies a sync tool made on a conflict (Syncthing, Dropbox).
-
-        They are only read, never changed or removed: the user or the sync tool decides that.
-        """
-        rep = self._shared
-        base = glob.escape(rep.path.name.removesuffix(".json"))
-        changed: set[str] = set()
-        try:
-            found = sorted(
-                {
-                    *rep.path.parent.glob(f"{base}.sync-conflict-*.json"),
-                    *rep.path.parent.glob(f"{base} (*conflicted copy*).json"),
-                }
-            )
-        except OSError:
-            return changed
-        for copy in found:
-            try:
-                data = copy.read_bytes()
-                if self._conflict_copies.get(copy.name) == data:
-                    continue  # merged already
-                self._conflict_copies[copy.name] = data
-                parsed = sidecar.parse(data)
-            except (OSError, SidecarError) as exc:
-                self.warnings.append(f"{copy.name}: conflict copy not merged ({exc})")
-                continue
-            if parsed.document_id not in (None, self._document_id):
-                self.warnings.append(f"{copy.name}: conflict copy of another document, ignored")
-                continue
-            changed |= self._merge_items(rep, parsed, by_key(parsed.items), {})
-            self.warnings.append(f"Merged the notes of the sync conflict copy {copy.name}")
-        return changed
-
-    def _item_from_raw(self, raw: Any, private: bool, trusted: bool) -> Item:
-        try:
-            ann = from_w3c(raw)
-        except ValueError as exc:
-            self.warnings.append(f"an item this version cannot read is kept as it is: {exc}")
-            return Item(raw, None)
-        if private:
-            ann.private = True
-        placed = place(ann, self._text, trusted)
-        if placed is ann:
-            return Item(raw, ann)
-        return Item(to_w3c(placed, self._document_id), placed)
 
     # --- the live set -------------------------------------------------------------------------
 
@@ -305,6 +175,21 @@ class AnnotationStore:
         return self._document_id
 
     @property
+    def transcript_name(self) -> str:
+        """The transcript's file name, as recorded in the sidecar header."""
+        return self.transcript.path.name
+
+    @property
+    def fallback_path(self) -> Path:
+        """Where the notes go while the transcript's folder cannot be written."""
+        return self._fallback
+
+    @property
+    def in_fallback(self) -> bool:
+        """Whether the shared notes are (also) kept in the fallback file, not yet moved back."""
+        return self._in_fallback or self._fallback_disk is not None
+
+    @property
     def location(self) -> str:
         """Where the notes are saved, in words, for the status bar."""
         name = self._shared.path.name
@@ -312,10 +197,28 @@ class AnnotationStore:
             return f"Notes read from {name} (read-only: nothing is saved)"
         if self._shared.blocked:
             return f"Notes cannot be saved: {name} {self._shared.blocked}"
-        where = f"Notes are saved in {name} next to the transcript"
+        if self.in_fallback:
+            where = (
+                f"Notes are saved in {self._fallback}: the folder {self._shared.path.parent} "
+                "cannot be written (they move next to the transcript once it can)"
+            )
+        else:
+            where = f"Notes are saved in {name} next to the transcript"
         if self._private and (self._private.items or self._private.disk is not None):
             where += f"; private notes in {self._private.path.parent}"
         return where
+
+    @property
+    def unsaved(self) -> bool:
+        """Whether a change is only in memory because its save failed (the next save writes it)."""
+        reps = (self._shared, self._private)
+        dirty = any(r is not None and r.dirty and not r.blocked for r in reps)
+        return self._save_failed and dirty
+
+    def take_notices(self) -> list[str]:
+        """The notices for the user gathered since the last call (then forgotten)."""
+        out, self.notices = self.notices, []
+        return out
 
     # --- changes ------------------------------------------------------------------------------
 
@@ -357,7 +260,14 @@ class AnnotationStore:
         self._refresh({ann_id})
         self.save()
 
-    def _put(self, ann: Annotation) -> Annotation:
+    def put_many(self, annotations: list[Annotation]) -> None:
+        """Add or replace several annotations (e.g. restored from a backup) with one save."""
+        for ann in annotations:
+            self._put(ann, save=False)
+        if annotations:
+            self.save()
+
+    def _put(self, ann: Annotation, *, save: bool = True) -> Annotation:
         target = self._private if ann.private else self._shared
         assert target is not None
         other = self._shared if ann.private else self._private
@@ -385,7 +295,8 @@ class AnnotationStore:
                 tomb.modified, tomb.deleted, tomb.private = ann.modified, True, other.private
                 self._store(other, tomb)
         self._refresh({ann.id})
-        self.save()
+        if save:
+            self.save()
         return ann
 
     def _store(self, rep: Replica, ann: Annotation) -> None:
@@ -420,7 +331,7 @@ class AnnotationStore:
         for private in (False, True):
             # (saving the shared file may adopt another document id and re-key the private one)
             rep = self._private if private else self._shared
-            if rep is None or not rep.dirty or rep.blocked:
+            if rep is None or not self._needs_save(rep) or rep.blocked:
                 continue
             if rep.private and not self._id_on_disk:
                 continue  # the shared save failed: the id is not recorded yet
@@ -428,78 +339,23 @@ class AnnotationStore:
                 self._save(rep)
             except StoreError as exc:
                 failures.append(str(exc))
+        self._save_failed = bool(failures)
         if failures:
             raise StoreError(" ".join(failures), kept=True)
+        if self._pending_copies and not self._shared.dirty and self._shared.blocked is None:
+            self._set_aside_copies()
 
-    def _save(self, rep: Replica) -> None:
-        try:
-            lock_file = lock_path(rep.path)
-            lock_file.parent.mkdir(parents=True, exist_ok=True)
-            if rep.private:
-                rep.path.parent.mkdir(parents=True, exist_ok=True)
-            lock = filelock.FileLock(lock_file, timeout=LOCK_TIMEOUT)
-            with lock:
-                self._merge_and_write(rep)
-        except filelock.Timeout:
-            raise StoreError(
-                f"Cannot save notes to {rep.path}: another program has been saving them for "
-                f"{LOCK_TIMEOUT:.0f} s. Your changes are kept and will be saved next time."
-            ) from None
-        except OSError as exc:
-            raise StoreError(
-                f"Cannot save notes to {rep.path}: {exc.strerror or exc}. "
-                "Your changes are kept and will be saved next time."
-            ) from exc
+    def settle(self) -> list[str]:
+        """Finish what opening or reloading found, and return the notices for the user.
 
-    def _merge_and_write(self, rep: Replica) -> None:
-        data = sidecar.read_bytes(rep.path)
-        if data is not None and data != rep.disk:
-            try:
-                parsed = sidecar.parse(data)
-            except SidecarError as exc:
-                self._block(rep, f"is not a sidecar this version can read: {exc}")
-                raise StoreError(f"Cannot save notes: {rep.path.name} {rep.blocked}.") from None
-            if parsed.newer:
-                self._block(rep, "was written by a newer version; shown read-only")
-                raise StoreError(f"Cannot save notes: {rep.path.name} {rep.blocked}.")
-            self._refresh(self._absorb(rep, parsed, data))
-        header = sidecar.make_header(
-            rep.header,
-            document_id=self._document_id,
-            path=self.transcript.path.name,
-            sha256=self._sha,
-            length=len(self._text),
-        )
-        items = sorted(rep.items.values(), key=Item.sort_key)
-        out = sidecar.dumps(header, [it.serialised() for it in items])
-        if not rep.swept:  # temp files left by a killed save; we hold the lock
-            sidecar.remove_stale_temp_files(rep.path)
-            rep.swept = True
-        target = rep.path.resolve() if rep.path.is_symlink() else rep.path  # keep the link
-        sidecar.atomic_write(target, out)
-        rep.disk, rep.header, rep.dirty = out, header, False
-        rep.seen = {key: it.raw for key, it in rep.items.items()}
-        if not rep.private:
-            self._id_on_disk = True
-
-    def _adopt_document_id(self, doc_id: str) -> None:
-        """The shared sidecar records the document id: keep that one (the first writer's)."""
-        if doc_id == self._document_id:
-            self._id_on_disk = True
-            return
-        if self._id_on_disk:
-            self.warnings.append(f"{self._shared.path.name}: document id changed to {doc_id}")
-        self._document_id = doc_id
-        self._id_on_disk = True
-        for rep in (self._shared, self._private):
-            for key, item in rep.items.items() if rep else ():
-                if item.ann is not None:
-                    rep.items[key] = Item(to_w3c(item.ann, doc_id), item.ann)
-        old = self._private
-        if old is not None:  # its file was keyed by an id never recorded: move to the new one
-            self._private = Replica(private_path(doc_id), private=True)
-            self._private.items, self._private.dirty = old.items, old.dirty
-            self._read(self._private)
+        Notes kept in the fallback folder are moved next to the transcript if its folder can be
+        written now, and merged sync-conflict copies are saved into the sidecar and then set aside.
+        Nothing is written when neither applies. Raises StoreError when the save fails (nothing
+        is lost: the merge stays in memory and the copies stay where they are).
+        """
+        if not self.read_only and (self._pending_copies or self._fallback_disk is not None):
+            self.save()
+        return self.take_notices()
 
     def reload(self) -> set[str]:
         """Re-read both files and merge what changed on disk; returns the ids that changed."""
@@ -510,6 +366,7 @@ class AnnotationStore:
             before = dict(rep.items)
             self._read(rep)
             if not rep.private and rep.blocked is None:
+                self._read_fallback()
                 self._merge_conflict_copies()
             changed |= {k for k, it in rep.items.items() if before.get(k) is not it}
         self._refresh(changed)

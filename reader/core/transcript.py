@@ -309,7 +309,10 @@ def _finish_meta(
         heading = _title_from_heading(heading)
         meta.title = heading or prettify_stem(meta.path, sample)
     turn_speakers = [b.speaker for b in blocks if b.kind == "turn" and b.speaker]
-    meta.speakers = merge_speakers(meta.speakers, list(key.values()), turn_speakers)
+    merged = merge_speakers(meta.speakers, list(key.values()), turn_speakers)
+    # the turns' spelling wins over a case variant ("CB Averitt" over "Cb Averitt" from a slug)
+    spelled = {s.casefold(): s for s in turn_speakers}
+    meta.speakers = [spelled.get(s.casefold(), s) for s in merged]
 
 
 _TIMESTAMP_TEXT = re.compile(r"\d{1,2}(?::\d{2}){1,2}(?:\.\d+)?")

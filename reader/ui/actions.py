@@ -42,7 +42,7 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("reattach", "Re-&attach to Selection", ("Ctrl+Shift+R",), "Attach a lost note here"),
     ActionSpec("copy", "&Copy", (Std.Copy,), "Copy the selected text"),
     ActionSpec("find", "&Find…", (Std.Find,), "Find text in the transcript"),
-    ActionSpec("find_next", "Find &Next", ("F3",), "Go to the next match"),
+    ActionSpec("find_next", "Find Ne&xt", ("F3",), "Go to the next match"),
     ActionSpec("find_previous", "Find Pre&vious", ("Shift+F3",), "Go to the previous match"),
     # View
     ActionSpec(
@@ -85,7 +85,12 @@ SPECS: tuple[ActionSpec, ...] = (
 
 #: Shortcuts that belong to parts installed through `reader.ui.features` (another module defines
 #: the action); the window's own actions must never take them.
-RESERVED_SHORTCUTS: dict[str, str] = {"Ctrl+Shift+F": "Search the library (search panel)"}
+RESERVED_SHORTCUTS: dict[str, str] = {
+    "Ctrl+Shift+F": "Search the library (search panel)",
+    "Ctrl+Shift+B": "Annotation browser",
+    "Ctrl+E": "Export",
+    "Ctrl+Shift+C": "Copy with citation",
+}
 
 
 def _plain(text: str) -> str:

@@ -15,12 +15,18 @@ if TYPE_CHECKING:
 
 def install_features(window: MainWindow) -> None:
     """Install every optional part into ``window`` (one line per part, in menu order)."""
-    # [search-panel]
-    # [annotation-browser]
+    from reader.ui import search_panel
+
+    search_panel.install(window)
+    from reader.ui import annotation_browser
+
+    annotation_browser.install(window)
     from reader.ui import exporting
 
     exporting.install(window)
-    # [recover]
+    from reader.ui import recover_view
+
+    recover_view.install(window)
     from reader.ui import help as help_menu
 
     help_menu.install(window)

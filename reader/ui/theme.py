@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleFactory
 
 from reader.core.annotations import COLORS
 
@@ -312,9 +312,40 @@ def make_palette(theme: Theme) -> QPalette:
     return pal
 
 
+class ReaderStyle(QProxyStyle):
+    """Fusion, with check box and radio button outlines drawn in a visible tone.
+
+    Fusion outlines indicators with the window colour darkened, which all but vanishes on a dark
+    window; the outline here comes from the palette's placeholder (muted) colour instead.
+    """
+
+    def drawPrimitive(self, element, option, painter, widget=None):  # noqa: N802
+        super().drawPrimitive(element, option, painter, widget)
+        if element not in _INDICATORS:
+            return
+        pen = QPen(option.palette.color(QPalette.ColorRole.PlaceholderText))
+        pen.setWidthF(1.2)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        rect = QRectF(option.rect).adjusted(0.6, 0.6, -0.6, -0.6)
+        if element == QStyle.PrimitiveElement.PE_IndicatorRadioButton:
+            painter.drawEllipse(rect)
+        else:
+            painter.drawRoundedRect(rect, 2.0, 2.0)
+        painter.restore()
+
+
+_INDICATORS = (
+    QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+    QStyle.PrimitiveElement.PE_IndicatorRadioButton,
+)
+
+
 def apply_theme(app: QApplication, theme: Theme) -> None:
     """Give the whole application the theme's palette (Fusion honours every palette role)."""
-    if app.style().name().casefold() != "fusion":
-        app.setStyle("Fusion")
+    if not isinstance(app.style(), ReaderStyle):
+        app.setStyle(ReaderStyle(QStyleFactory.create("Fusion")))
     app.setPalette(make_palette(theme))
     app.setProperty("readerTheme", theme.name)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar, QToolButton, QWidget
 
 from reader.ui.actions import Actions
@@ -118,6 +118,10 @@ def dropped_path(event: QDragEnterEvent | QDropEvent) -> Path | None:
     return next((p for p in paths if p.exists()), None)
 
 
+#: Object names of actions from plugged-in parts that belong in the transcript's context menu.
+CONTEXT_EXTRAS: tuple[str, ...] = ("action_copy_with_citation",)
+
+
 def context_menu(parent: QWidget, a: Actions) -> QMenu:
     """The transcript's context menu: the five colours by meaning, note, tags, copy."""
     menu = QMenu(parent)
@@ -129,6 +133,11 @@ def context_menu(parent: QWidget, a: Actions) -> QMenu:
     menu.addAction(a.tags)
     menu.addSeparator()
     menu.addAction(a.copy)
+    # Parts plugged in through reader.ui.features add their transcript actions here by name.
+    for name in CONTEXT_EXTRAS:
+        extra = parent.window().findChild(QAction, name)
+        if extra is not None:
+            menu.addAction(extra)
     return menu
 
 

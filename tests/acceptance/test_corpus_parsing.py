@@ -122,7 +122,55 @@ def test_iriss_not_headings(corpus_dir: Path) -> None:
 
 def test_iriss_bold_labels(corpus_dir: Path) -> None:
     t = load_transcript(corpus_dir / "iriss-fm" / "adapting-social-work-for-a-changing-planet.md")
-    assert "Heather" in {b.speaker for b in t.blocks if b.kind == "turn"}
+    turns = {(b.label, b.speaker) for b in t.blocks if b.kind == "turn"}
+    assert ("Heather", "Heather Lynch") in turns  # `**Heather:**`, host "Heather Lynch"
+    assert ("TzeYeng Ng", "TzeYeng Ng") in turns
+
+
+def test_iriss_bold_labels_without_colon(corpus_dir: Path) -> None:
+    """``**Michael** So, Jason…``: bold first names with no colon are turns, with full names."""
+    t = load_transcript(
+        corpus_dir / "iriss-fm" / "enable-respect-group-raising-awareness-of-hate-crime.md"
+    )
+    turns = [b for b in t.blocks if b.kind == "turn"]
+    assert len(turns) == 44
+    assert {(b.label, b.speaker) for b in turns} == {
+        ("Michael", "Michael McEwan"),
+        ("Jason", "Jason Methven"),
+        ("Sally", "Sally Elfverson"),
+    }
+    first = turns[0]
+    assert (
+        t.text[first.start : first.end] == "So, Jason, can you tell us what is The Respect Group?"
+    )
+    assert "**" not in t.text and "Michael So," not in t.text
+    # hosts: ["Iriss"] is the site (its fields are iriss_*), not a speaker
+    assert t.meta.speakers == ["Michael McEwan", "Jason Methven", "Sally Elfverson"]
+    assert t.meta.fields["hosts"] == ["Iriss"]
+    assert read_metadata(t.path).speakers == t.meta.speakers
+
+
+def test_iriss_one_bold_label_without_colon_among_colon_labels(corpus_dir: Path) -> None:
+    """lifelong-links.md has one ``**Anne** No. …`` among ``**Anne**:`` labels."""
+    t = load_transcript(corpus_dir / "iriss-fm" / "lifelong-links.md")
+    turns = [b for b in t.blocks if b.kind == "turn"]
+    assert {(b.label, b.speaker) for b in turns} == {
+        ("INT", "Interviewer"),
+        ("Michelle", "Michelle Drumm"),
+        ("Anne", "Anne Begbie"),
+        ("Megan", "Megan Tait"),
+    }
+    no = next(b for b in turns if t.text[b.start :].startswith("No. That changed"))
+    assert no.speaker == "Anne Begbie" and no.label == "Anne"
+
+
+def test_iriss_organisation_host_is_not_a_speaker(corpus_dir: Path) -> None:
+    for path in sorted((corpus_dir / "iriss-fm").glob("*.md")):
+        meta = read_metadata(path)
+        assert "Iriss" not in meta.speakers, path
+    t = load_transcript(corpus_dir / "iriss-fm" / "heart-community-teams.md")
+    # the host is the organisation; "Michelle" (no full name anywhere) stays as written
+    assert t.meta.speakers == ["Andrew Bryers", "Michelle"]
 
 
 def test_bitcoin_stephan_livera(corpus_dir: Path) -> None:
@@ -219,6 +267,15 @@ def test_a11y_html_speakers(corpus_dir: Path) -> None:
     )
     t = load_transcript(path)
     assert t.meta.duration_seconds == 2210
-    turns = {b.speaker for b in t.blocks if b.kind == "turn"}
-    assert turns == {"CB", "Nic", "Rian", "Jillian", "Nat"}
+    turns = {(b.label, b.speaker) for b in t.blocks if b.kind == "turn"}
+    # first-name labels get the full name from the front matter (`author`, `guests` slugs); an
+    # all-caps label keeps its capitals ("cb-averitt" would prettify to "Cb Averitt")
+    assert turns == {
+        ("CB", "CB Averitt"),
+        ("Nic", "Nic Steenhout"),
+        ("Rian", "Rian Rietveld"),
+        ("Jillian", "Jillian Fortin"),
+        ("Nat", "Nat Tarnoff"),
+    }
+    assert t.meta.speakers[0] == "CB Averitt" and "Nic Steenhout" in t.meta.speakers
     assert "<p>" not in t.text and "<strong>" not in t.text and "{{" not in t.text

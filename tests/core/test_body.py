@@ -402,3 +402,117 @@ def test_heading_tails_and_tables_without_regex_backtracking() -> None:
 def test_control_characters_become_spaces() -> None:
     t = parse("Hello\x07 there\x1b[31m red\x7f.\n")
     assert t.text == "Hello there [31m red ."
+
+
+IRISS_FRONT = '---\nhosts: ["Iriss"]\nspeakers: ["Michael McEwan", "Jason Methven"]\n---\n'
+
+
+def test_bold_name_without_colon_is_a_turn_for_known_speakers() -> None:
+    """iriss.fm writes ``**Michael** So, Jason…``: the bold first name of a known speaker."""
+    t = parse(
+        "Intro.\n\n**Michael** So, Jason, what is it?\n\n**Jason** Can I say a wee bit …\n\n"
+        "**Jason**  … first? So.\n\nMore from Jason.\n",
+        IRISS_FRONT,
+    )
+    assert rows(t) == [
+        ("paragraph", None, "Intro."),
+        ("turn", "Michael McEwan", "So, Jason, what is it?"),
+        ("turn", "Jason Methven", "Can I say a wee bit …"),
+        ("turn", "Jason Methven", "… first? So."),
+        ("paragraph", "Jason Methven", "More from Jason."),
+    ]
+    assert [b.label for b in t.blocks[1:4]] == ["Michael", "Jason", "Jason"]
+    # a known full name, and one use only, is enough
+    once = parse("**Michael McEwan** Hello.\n", IRISS_FRONT)
+    assert rows(once) == [("turn", "Michael McEwan", "Hello.")]
+
+
+def test_bold_name_without_colon_repeated_in_a_conversation() -> None:
+    t = parse(
+        "**Sally** The group goes to schools.\n\n**Jason** So, raising awareness.\n\n"
+        "**Sally** Uh huh.\n\n**Jason** And the younger…\n\n**Anne Marie Mac Donald** Hi.\n"
+    )
+    assert [(b.kind, b.speaker) for b in t.blocks] == [
+        ("turn", "Sally"),
+        ("turn", "Jason"),
+        ("turn", "Sally"),
+        ("turn", "Jason"),
+        ("paragraph", "Jason"),  # four words, once, unknown: bold emphasis kept as text
+    ]
+    assert text(t, t.blocks[-1]) == "Anne Marie Mac Donald Hi."
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # one bold name used twice is no conversation
+        "**Bitcoin** Something.\n\n**Bitcoin** Again.\n",
+        # a sentence that goes on in lower case is emphasis, however often
+        "**Bitcoin Core** is a node.\n\n**Lightning** is fast.\n\n"
+        "**Bitcoin Core** is slow.\n\n**Lightning** is cheap.\n",
+        # common words, punctuation inside, lower case, more than four words
+        "**Note** This.\n\n**Note** That.\n\n**Summary** A.\n\n**Summary** B.\n",
+        "**But what about libsecp?** What if someone wants it?\n\n"
+        "**Convenience vs. security.** No.\n",
+        "**bold** start.\n\n**bold** again.\n\n**more** here.\n\n**more** there.\n",
+        "**One Two Three Four Five** A.\n\n**One Two Three Four Five** B.\n\n"
+        "**Six** C.\n\n**Six** D.\n",
+        "**Anne Begbie.** Said so.\n\n**Anne Begbie.** Again.\n",
+    ],
+)
+def test_bold_emphasis_at_sentence_start_is_not_a_speaker(body: str) -> None:
+    t = parse(body, '---\nspeakers: ["Anne Begbie"]\n---\n')
+    assert {b.kind for b in t.blocks} == {"paragraph"}
+    assert all(b.speaker is None for b in t.blocks)
+
+
+def test_bold_name_without_colon_for_a_key_label_and_roles() -> None:
+    t = parse("PB - Peter Beresford\n\n**PB** Hello.\n\n**Q** Why?\n\n**A** Because.\n")
+    assert [(b.kind, b.speaker) for b in t.blocks[1:]] == [
+        ("turn", "Peter Beresford"),
+        ("turn", "Q"),
+        ("turn", "A"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Anne: Hello.\n\nMegan: Hi.\n\nAnne: Bye.\n",
+        "**Anne**: Hello.\n\n**Megan**: Hi.\n\n**Anne**: Bye.\n",
+        "**Anne:** Hello.\n\n**Megan:** Hi.\n\n**Anne:** Bye.\n",
+        "**Anne** Hello.\n\n**Megan** Hi.\n\n**Anne** Bye.\n",
+        "Anne:\n\nHello.\n\nMegan:\n\nHi.\n\nAnne:\n\nBye.\n",
+    ],
+)
+def test_first_name_labels_get_the_front_matter_full_name(body: str) -> None:
+    front = '---\nhosts: ["Michelle Drumm"]\nspeakers: ["Anne Begbie", "Dr Megan Tait"]\n---\n'
+    t = parse(body, front)
+    assert [(b.kind, b.speaker, b.label) for b in t.blocks] == [
+        ("turn", "Anne Begbie", "Anne"),
+        ("turn", "Dr Megan Tait", "Megan"),
+        ("turn", "Anne Begbie", "Anne"),
+    ]
+    assert t.meta.speakers == ["Anne Begbie", "Dr Megan Tait", "Michelle Drumm"]
+
+
+def test_first_names_shared_by_two_people_stay_as_written() -> None:
+    # two Annes in the front matter: "Anne" could be either
+    front = '---\nspeakers: ["Anne Begbie", "Anne Fitzpatrick", "Kathy Henwood"]\n---\n'
+    t = parse("Anne: Hello.\n\nKathy: Hi.\n\nAnne: Bye.\n", front)
+    assert [b.speaker for b in t.blocks] == ["Anne", "Kathy Henwood", "Anne"]
+    # a second Anne among the file's own full-name labels makes it ambiguous too
+    t = parse(
+        "Anne Smith: Hello.\n\nAnne: Hi.\n\nAnne Smith: Bye.\n\nAnne: Yes.\n",
+        '---\nspeakers: ["Anne Begbie"]\n---\n',
+    )
+    assert [b.speaker for b in t.blocks] == ["Anne Smith", "Anne", "Anne Smith", "Anne"]
+    # no full name to go by: the label is the speaker; roles and key labels are untouched
+    t = parse("Sam: Hello.\n\nSam: Bye.\n\nQ: Why?\n", '---\nspeakers: ["Q Branch"]\n---\n')
+    assert [b.speaker for b in t.blocks] == ["Sam", "Sam", "Q"]
+
+
+def test_all_caps_first_name_label_keeps_its_capitals() -> None:
+    t = parse("CB: Hello.\n\nNic: Hi.\n", "---\nguests: [cb-averitt]\nauthor: Nic Steenhout\n---\n")
+    assert [b.speaker for b in t.blocks] == ["CB Averitt", "Nic Steenhout"]
+    assert t.meta.speakers == ["CB Averitt", "Nic Steenhout"]

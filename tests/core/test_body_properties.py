@@ -21,6 +21,11 @@ FRAGMENTS = [
     "MM = Mo\n",
     "**Jo:** ",
     "**Jo**:",
+    "**Jo** ",
+    "**Jo Ann** ",
+    "hosts: [Iriss]\n",
+    "iriss_x: 1\n",
+    "speakers: [Jo Smith]\n",
     "Q: ",
     "Speaker 0: 00:00:16\n",
     "# ",
@@ -143,3 +148,35 @@ def test_markdownish_inline_render_is_consistent(source: str) -> None:
     for span in spans:
         assert 0 <= span.start < span.end <= len(text)
     assert [s.start for s in spans] == sorted(s.start for s in spans)
+
+
+FULL_NAMES = ["Anne Begbie", "Anne Fitzpatrick", "Megan Tait", "Dr Jo Smith", "Sam"]
+LABEL_STYLES = ["{}: ", "**{}**: ", "**{}:** ", "**{}** "]
+
+
+@SETTINGS
+@given(
+    st.lists(st.sampled_from(FULL_NAMES), max_size=5, unique=True),
+    st.lists(
+        st.tuples(st.sampled_from(["Anne", "Megan", "Jo", "Sam"]), st.sampled_from(LABEL_STYLES)),
+        min_size=1,
+        max_size=12,
+    ),
+)
+def test_first_name_labels_map_to_one_listed_person_or_stay(
+    listed: list[str], turns: list[tuple[str, str]]
+) -> None:
+    """A first-name label becomes the one listed person with that first name, else stays."""
+    front = "---\nspeakers: [" + ", ".join(listed) + "]\n---\n"
+    body = "\n\n".join(style.format(name) + "Some words." for name, style in turns)
+    t = parse_transcript((front + body + "\n").encode(), Path("x.md"))
+    check(t)
+    for b in t.blocks:
+        if b.kind != "turn":
+            continue
+        assert b.label in ("Anne", "Megan", "Jo", "Sam")
+        matches = [n for n in listed if n.replace("Dr ", "").split()[0] == b.label]
+        if len(matches) == 1 and " " in matches[0]:
+            assert b.speaker == matches[0]
+        else:
+            assert b.speaker == b.label

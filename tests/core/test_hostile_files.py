@@ -159,7 +159,8 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root.mkdir()
     for name, data in _files(root).items():
         (root / name).write_bytes(data)
-    # a folder named like a transcript, with a transcript inside (folders are never files)
+    # a folder named like a transcript, with a transcript inside: the folder is never a file,
+    # its contents are scanned like any folder's
     (root / "folder.md").mkdir()
     (root / "folder.md" / "inside.md").write_text("Inside a folder named folder.md.\n")
     # a symlink loop: a folder holding a link to its parent
@@ -307,7 +308,10 @@ def test_too_large_file_is_refused(tmp_path: Path) -> None:
 def test_scan_finishes(library: Path) -> None:
     paths = list(iter_transcript_paths(library))
     names = [p.relative_to(library).as_posix() for p in paths]
-    assert names == sorted(EXPECT, key=lambda n: (n.casefold(), n)) + ["sub/nested.md"]
+    assert names == sorted(EXPECT, key=lambda n: (n.casefold(), n)) + [
+        "folder.md/inside.md",
+        "sub/nested.md",
+    ]
     metas = load_library(library)
     assert [m.path for m in metas] == paths
 
@@ -321,7 +325,7 @@ def test_check_json_reports_every_file_and_changes_nothing(
     assert _snapshot(library) == before
     assert not (library.parent / MARKER).exists()
     entries = {Path(e["path"]).relative_to(library).as_posix(): e for e in report["transcripts"]}
-    assert set(entries) == set(EXPECT) | {"sub/nested.md"}
+    assert set(entries) == set(EXPECT) | {"folder.md/inside.md", "sub/nested.md"}
     for name, expected in EXPECT.items():
         entry = entries[name]
         if expected is None:

@@ -40,10 +40,21 @@ def test_recursive_sorted_and_filtered(tmp_path: Path) -> None:
         "b.md.annotations.json",
         "image.png",
     )
-    (tmp_path / "folder.md").mkdir()
-    make(tmp_path / "folder.md", "inside.md")
     got = rel(tmp_path, list(iter_transcript_paths(tmp_path)))
     assert got == ["A.txt", "b.md", "c.markdown", "sub/z.md", "sub/deeper/y.MD"]
+
+
+def test_folder_named_like_a_transcript_is_scanned(tmp_path: Path) -> None:
+    """A folder is never a transcript, but a folder called ``x.md`` can hold some."""
+    make(tmp_path, "a.md", "folder.md/inside.md", "folder.md/deeper.txt/more.md", "z.md")
+    (tmp_path / "empty.md").mkdir()
+    got = rel(tmp_path, list(iter_transcript_paths(tmp_path)))
+    assert got == ["a.md", "z.md", "folder.md/inside.md", "folder.md/deeper.txt/more.md"]
+    assert [m.title for m in load_library(tmp_path)] == ["a", "z", "inside", "more"]
+    # given as the root itself, it is a folder to scan too
+    assert rel(tmp_path, list(iter_transcript_paths(tmp_path / "folder.md")))[0] == (
+        "folder.md/inside.md"
+    )
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symlinks")

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.core import replica, sidecar, store
+from reader.core import paths, replica, sidecar
 from reader.core.annotations import Annotation, to_w3c
 from reader.core.store import AnnotationStore
 from reader.core.transcript import EpisodeMeta, Transcript
@@ -97,7 +97,7 @@ def test_golden_private_file(tmp_path, monkeypatch):
             private=True,
         )  # fmt: skip
     )
-    assert s.private_path == store.paths.user_data_dir() / "private" / (
+    assert s.private_path == paths.user_data_dir() / "private" / (
         DOC_ID.removeprefix("urn:uuid:") + ".annotations.json"
     )
     written = s.private_path.read_bytes()

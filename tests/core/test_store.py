@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import glob
 import json
 import os
 from dataclasses import replace
@@ -609,7 +610,7 @@ def test_corrupt_private_file_is_reported_and_left_alone(tmp_path):
         "episode.md.annotations (Jo's conflicted copy 2025-11-26).json",
     ],
 )
-def test_sync_conflict_copies_are_merged_but_not_touched(tmp_path, copy_name):
+def test_sync_conflict_copies_are_merged_then_set_aside_once_saved(tmp_path, copy_name):
     t = transcript(tmp_path)
     s = AnnotationStore.open(t)
     a = s.add(note_on(TEXT, "the piano", note="here"))
@@ -627,9 +628,17 @@ def test_sync_conflict_copies_are_merged_but_not_touched(tmp_path, copy_name):
     merged = AnnotationStore.open(t)
     assert merged.get(a.id).note == "edited there" and merged.get(b.id) is not None
     assert any(copy_name in w for w in merged.warnings)
-    merged.add(note_on(TEXT, "shed roof"))
+    assert copy.read_bytes() == copy_bytes  # opening moves nothing
+    merged.add(note_on(TEXT, "shed roof"))  # the merged sidecar is saved: the copy goes
     assert len(AnnotationStore.open(t).annotations) == 3
-    assert copy.read_bytes() == copy_bytes
+    assert not copy.exists() and folder_listing(tmp_path) == [
+        "episode.md.annotations.json",
+        "other",
+    ]
+    kept = list((paths.user_data_dir() / "conflicts").glob(f"*/{glob.escape(copy_name)}"))
+    assert len(kept) == 1 and kept[0].read_bytes() == copy_bytes
+    (notice,) = merged.take_notices()
+    assert copy_name in notice and str(kept[0].parent) in notice
 
 
 def test_lone_surrogates_and_any_unicode_are_saved_and_read_back(tmp_path):

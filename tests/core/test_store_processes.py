@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from reader.core import sidecar
 from reader.core.store import AnnotationStore, new_annotation, sidecar_path
 from reader.core.transcript import EpisodeMeta, Transcript
@@ -60,22 +62,25 @@ def _child(folder: Path, count: int, go: str = "", name: str = "child") -> subpr
     return proc
 
 
-def test_two_processes_adding_at_once_keep_all_annotations(tmp_path):
+@pytest.mark.parametrize("writers", [2, 4])
+def test_processes_adding_at_once_keep_all_annotations(tmp_path, writers):
     t = _transcript(tmp_path)
     go = tmp_path / "go"
-    children = [_child(tmp_path, 50, str(go), name) for name in ("one", "two")]
+    count = 100 // writers
+    names = ("one", "two", "three", "four")[:writers]
+    children = [_child(tmp_path, count, str(go), name) for name in names]
     go.touch()
     ids = []
     for proc in children:
         out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
         ids.append(out.split())
-    assert len(ids[0]) == len(ids[1]) == 50
+    assert [len(i) for i in ids] == [count] * writers
 
     store = AnnotationStore.open(t)
     assert store.errors == []
-    assert {a.id for a in store.annotations} == set(ids[0]) | set(ids[1])
-    assert len(store.annotations) == 100
+    assert {a.id for a in store.annotations} == set().union(*ids)
+    assert len(store.annotations) == count * writers
     assert sorted(p.name for p in tmp_path.iterdir()) == ["episode.md.annotations.json", "go",
                                                           "text.txt"]  # fmt: skip
 

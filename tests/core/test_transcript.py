@@ -314,3 +314,26 @@ def test_decoding_fallbacks(data: bytes, encoding: str, warning: str) -> None:
 def test_large_front_matter_is_refused() -> None:
     t = parse("---\n" + "a: b\n" * 20_000 + "---\nBody.\n")
     assert t.meta.errors == ["front matter is too large"] and t.text == "Body."
+
+
+@pytest.mark.parametrize("host", ["Iriss", "iriss", "IRISS"])
+def test_site_host_is_not_a_speaker(host: str) -> None:
+    """``hosts: ["Iriss"]`` next to ``iriss_*`` fields names the site, not a person."""
+    m = parse(
+        f'---\nhosts: ["{host}", "Michelle Drumm"]\nspeakers: ["Anne Begbie"]\n'
+        'iriss_episode_libsyn_url: "https://podcast.example.org/x"\n---\nHello.\n'
+    ).meta
+    assert m.speakers == ["Anne Begbie", "Michelle Drumm"]
+    assert m.fields["hosts"] == [host, "Michelle Drumm"]  # kept for citations
+
+
+def test_hosts_that_look_like_people_stay_speakers() -> None:
+    # no field named after it: a one-word host is a person ("Calle", "Iriss" elsewhere)
+    m = parse('---\nhosts: ["Calle", "Iriss"]\ntitle: x\n---\nHello.\n').meta
+    assert m.speakers == ["Calle", "Iriss"]
+    # a two-word host is a person even if a field shares its first word
+    m = parse('---\nhosts: ["Iriss Team"]\niriss_x: 1\n---\nHello.\n').meta
+    assert m.speakers == ["Iriss Team"]
+    # only hosts are filtered: a speaker is listed as written
+    m = parse('---\nspeakers: ["Iriss"]\niriss_x: 1\n---\nHello.\n').meta
+    assert m.speakers == ["Iriss"]

@@ -139,3 +139,13 @@ def test_enabled_follows_the_selection(qtbot, library: Path) -> None:
     assert not copy_action(window).isEnabled()
     select_text(window, "Housing first")
     assert copy_action(window).isEnabled()
+
+
+def test_copy_with_citation_is_in_the_transcript_context_menu(window: MainWindow) -> None:
+    from reader.ui.window_parts import context_menu
+
+    menu = context_menu(window.view, window.actions)
+    names = [a.objectName() for a in menu.actions()]
+    assert "action_copy_with_citation" in names
+    assert names.index("action_copy_with_citation") > names.index(window.actions.copy.objectName())
+    menu.deleteLater()

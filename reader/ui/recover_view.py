@@ -1,0 +1,258 @@
+"""File › Recover…: notes that need attention, and what the user can do about each.
+
+The dialog lists, for the open library: orphaned annotations (their passage is gone), sidecars
+and private files that cannot be read (left untouched on disk), transcripts that cannot be
+parsed, notes whose transcript was renamed (re-link offers), sync-conflict copies that were merged
+and set aside, and the backups of the open episode's notes. Each row says what can be done:
+Open, Re-link, Restore or Show in Folder (opens a local folder, nothing else).
+
+``install(window)`` adds the action to the File menu and gives the window its
+:class:`reader.ui.watcher.EpisodeWatcher`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.core.recovery import Finding
+
+if TYPE_CHECKING:
+    from reader.ui.main_window import MainWindow
+
+Role = Qt.ItemDataRole.UserRole
+
+SECTIONS = {
+    "orphan": ("Orphaned notes", "Their passage is no longer in the transcript. Open the "
+               "episode, select the passage and use Re-attach, or delete them."),
+    "unreadable": ("Notes files that cannot be read", "They are left untouched. Show the folder "
+                   "to repair or move the file; nothing is written to it meanwhile."),
+    "unparsed": ("Transcripts that cannot be read", "Their notes are read-only until the file "
+                 "can be read. Show the folder to check the file."),
+    "relink": ("Notes of renamed transcripts", "A transcript with the same text exists under "
+               "another name. Re-link moves the notes to it (merging, nothing is lost)."),
+    "set-aside": ("Sync conflict copies set aside", "They were merged into the notes and moved "
+                  "out of the library folder. Keep them or delete them as you like."),
+    "backup": ("Backups of this episode's notes", "Restore brings back that version's notes as "
+               "new versions; notes made since are kept."),
+}  # fmt: skip
+
+
+def show_in_folder(path: Path) -> bool:
+    """Open the folder holding ``path`` (or ``path`` itself when a folder) in the file manager."""
+    folder = path if path.is_dir() else path.parent
+    if not folder.is_dir():
+        return False
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+
+class RecoverDialog(QDialog):
+    """The Recover view (see the module docstring)."""
+
+    def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
+        super().__init__(parent or window)
+        self.setObjectName("recoverDialog")
+        self.setWindowTitle("Recover Notes")
+        self._window = window
+        self.intro = QLabel(self)
+        self.intro.setWordWrap(True)
+        self.tree = QTreeWidget(self)
+        self.tree.setObjectName("recoverList")
+        self.tree.setHeaderLabels(["What", "Details"])
+        self.tree.setColumnWidth(0, 360)
+        self.help = QLabel(self)
+        self.help.setObjectName("recoverHelp")
+        self.help.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.buttons.rejected.connect(self.reject)
+        self.open_button = self._button("Open", "recoverOpen", self._open)
+        self.relink_button = self._button("Re-link", "recoverRelink", self._relink)
+        self.restore_button = self._button("Restore", "recoverRestore", self._restore)
+        self.folder_button = self._button("Show in Folder", "recoverShowFolder", self._folder)
+        self._button("Refresh", "recoverRefresh", self.refresh)
+        layout = QVBoxLayout(self)
+        for widget in (self.intro, self.tree, self.help, self.buttons):
+            layout.addWidget(widget)
+        self.tree.currentItemChanged.connect(lambda *_: self._update_buttons())
+        self.resize(760, 480)
+        self.refresh()
+
+    def _button(self, text: str, name: str, slot) -> QPushButton:  # noqa: ANN001
+        button = self.buttons.addButton(text, QDialogButtonBox.ButtonRole.ActionRole)
+        button.setObjectName(name)
+        button.setAutoDefault(False)
+        button.clicked.connect(slot)
+        return button
+
+    # --- content ------------------------------------------------------------------------------
+
+    def findings(self) -> list[Finding]:
+        """What the list shows (backups of the open episode included)."""
+        from reader.core import backups, recovery
+
+        window = self._window
+        found: list[Finding] = []
+        if window.library is not None:
+            found = recovery.scan(window.library)
+        store = window.model.store
+        if store is not None:
+            for b in backups.list_backups(store.document_id):
+                count = b.annotations()
+                local = b.time.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+                title = f"{local}{' (private notes)' if b.private else ''}"
+                detail = f"{'?' if count is None else count} annotations — {b.id}"
+                found.append(Finding("backup", b.path, title, detail, annotation_id=b.id))
+        return found
+
+    def refresh(self) -> None:
+        """Scan again and show the result."""
+        self.tree.clear()
+        found = self.findings()
+        groups: dict[str, QTreeWidgetItem] = {}
+        for finding in found:
+            group = groups.get(finding.kind)
+            if group is None:
+                title, _help = SECTIONS[finding.kind]
+                group = groups[finding.kind] = QTreeWidgetItem(self.tree, [title])
+                group.setData(0, Role, None)
+                group.setExpanded(True)
+            item = QTreeWidgetItem(group, [finding.title, finding.detail])
+            item.setToolTip(1, finding.detail)
+            item.setData(0, Role, finding)
+        for group in groups.values():
+            group.setText(0, f"{group.text(0)} ({group.childCount()})")
+        library = self._window.library
+        self.intro.setText(
+            f"Nothing needs your attention in {library}."
+            if not found
+            else f"Notes in {library} that need your attention, and what you can do."
+        )
+        self._update_buttons()
+
+    def current(self) -> Finding | None:
+        item = self.tree.currentItem()
+        value = item.data(0, Role) if item is not None else None
+        return value if isinstance(value, Finding) else None
+
+    def select(self, kind: str, index: int = 0) -> Finding | None:
+        """Make the ``index``-th row of a section current (for keyboard users and tests)."""
+        for i in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(i)
+            child = group.child(index) if index < group.childCount() else None
+            if child is not None and child.data(0, Role).kind == kind:
+                self.tree.setCurrentItem(child)
+                return self.current()
+        return None
+
+    def _update_buttons(self) -> None:
+        f = self.current()
+        kind = f.kind if f else None
+        self.open_button.setEnabled(kind == "orphan")
+        self.relink_button.setEnabled(kind == "relink")
+        self.restore_button.setEnabled(kind == "backup" and self._window.model.store is not None)
+        self.folder_button.setEnabled(f is not None)
+        self.help.setText(SECTIONS[kind][1] if kind else "Select a row to see what you can do.")
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def _open(self) -> None:
+        f = self.current()
+        if f is None or f.kind != "orphan":
+            return
+        window = self._window
+        window.open_episode(str(f.path))
+        if f.annotation_id and window.model.get(f.annotation_id) is not None:
+            window.controller.set_current(f.annotation_id)
+
+    def _relink(self) -> None:
+        from reader.core.recovery import relink
+        from reader.core.sidecar import SidecarError
+        from reader.core.store import StoreError
+
+        f = self.current()
+        if f is None or f.kind != "relink" or f.target is None:
+            return
+        try:
+            where = relink(f.path, f.target)
+        except (OSError, SidecarError, StoreError) as exc:
+            self._window.show_message(f"Could not re-link {f.path.name}: {exc}")
+        else:
+            self._window.show_message(f"The notes of {f.path.name} are now in {where.name}.")
+        self._after_change()
+
+    def _restore(self) -> None:
+        from reader.core import backups
+        from reader.core.sidecar import SidecarError
+        from reader.core.store import StoreError
+        from reader.ui.watcher import refresh_model
+
+        f = self.current()
+        store = self._window.model.store
+        if f is None or f.kind != "backup" or store is None or f.annotation_id is None:
+            return
+        backup = backups.find_backup(store.document_id, f.annotation_id)
+        if backup is None:
+            return
+        before = {a.id: a for a in store.annotations}
+        try:
+            ids = backups.restore(store, backup)
+            message = f"Restored {len(ids)} note{'s' * (len(ids) != 1)} from the backup."
+        except (OSError, SidecarError) as exc:
+            ids, message = [], f"Could not restore the backup: {exc}"
+        except StoreError as exc:  # restored in memory; saved by the next save
+            ids, message = [a.id for a in store.annotations], str(exc)
+        refresh_model(self._window, before, set(ids))
+        self._window.show_message(message)
+        self._after_change()
+
+    def _folder(self) -> None:
+        f = self.current()
+        if f is not None:
+            show_in_folder(f.path)
+
+    def _after_change(self) -> None:
+        from reader.ui.watcher import EpisodeWatcher
+
+        watcher = self._window.findChild(EpisodeWatcher)
+        if watcher is not None:
+            watcher.check_now()
+        self.refresh()
+
+
+def open_recover(window: MainWindow) -> RecoverDialog:
+    """Open the Recover view (window-modal, no nested event loop)."""
+    from reader.ui.dialogs import open_dialog
+
+    dialog = RecoverDialog(window)
+    open_dialog(dialog)
+    return dialog
+
+
+def install(window: MainWindow) -> None:
+    """File › Recover… and the file watcher."""
+    from reader.ui.watcher import install as install_watcher
+
+    install_watcher(window)
+    action = QAction("&Recover Notes…", window)
+    action.setObjectName("action_recover")
+    action.setToolTip("Orphaned notes, unreadable files, renamed transcripts, backups")
+    action.triggered.connect(lambda: open_recover(window))
+    menu = window.findChild(QMenu, "menu_file")
+    if menu is not None:
+        menu.insertAction(window.actions.settings, action)
+        menu.insertSeparator(window.actions.settings)
+    window.addAction(action)

@@ -1,0 +1,81 @@
+"""File › Recover…: orphans, re-link offers, backups with Restore, Show in Folder."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+
+from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtWidgets import QMenu
+from window_helpers import open_window, write_library
+
+from reader.core import backups
+from reader.core.store import AnnotationStore, new_annotation, sidecar_path
+from reader.core.transcript import load_transcript
+from reader.ui.recover_view import RecoverDialog, open_recover
+
+
+def _note(path, quote: str) -> str:  # noqa: ANN001
+    store = AnnotationStore.open(load_transcript(path))
+    start = store.transcript.text.index(quote)
+    return store.add(new_annotation(store.transcript.text, start, start + len(quote))).id
+
+
+def test_recover_action_is_in_the_file_menu(qtbot, tmp_path):
+    window = open_window(qtbot, write_library(tmp_path / "lib"))
+    action = window.findChild(QAction, "action_recover")
+    assert action is not None and action in window.findChild(QMenu, "menu_file").actions()
+    action.trigger()
+    dialog = window.findChild(RecoverDialog)
+    qtbot.waitUntil(dialog.isVisible)
+    assert "Nothing needs your attention" in dialog.intro.text()
+    dialog.reject()
+
+
+def test_orphans_relinks_and_show_in_folder(qtbot, tmp_path, monkeypatch):
+    lib = write_library(tmp_path / "lib")
+    _note(lib / "gamma.md", "not an audit")
+    text = (lib / "beta.md").read_text("utf-8")
+    orphan = _note(lib / "beta.md", "spread across Europe")
+    (lib / "beta.md").write_text(text.replace("spread across Europe", "went nowhere"), "utf-8")
+    os.rename(lib / "gamma.md", lib / "gamma-renamed.md")
+    window = open_window(qtbot, lib)
+    dialog = open_recover(window)
+    kinds = [f.kind for f in dialog.findings()]
+    assert kinds.count("orphan") == 1 and kinds.count("relink") == 1
+
+    found = dialog.select("orphan")
+    assert found.annotation_id == orphan and dialog.open_button.isEnabled()
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    dialog.folder_button.click()
+    assert opened == [str(lib)]
+
+    dialog.select("relink")
+    assert dialog.relink_button.isEnabled()
+    dialog.relink_button.click()
+    assert sidecar_path(lib / "gamma-renamed.md").exists()
+    assert "relink" not in [f.kind for f in dialog.findings()]
+    dialog.reject()
+
+
+def test_restore_from_the_recover_view_updates_the_window(qtbot, tmp_path, monkeypatch):
+    lib = write_library(tmp_path / "lib")
+    window = open_window(qtbot, lib)
+    window.open_episode(str(lib / "alpha.md"))
+    qtbot.waitUntil(lambda: str(window.transcript.path) == str(lib / "alpha.md"), timeout=5000)
+    store = window.model.store
+    start = store.transcript.text.index("unpaid carers")
+    ann = new_annotation(store.transcript.text, start, start + 13)
+    window.model.add(ann)
+    monkeypatch.setattr(backups, "COALESCE", _dt.timedelta(0))
+    window.model.delete(ann.id)  # the version with the note is backed up
+    assert window.model.get(ann.id) is None
+
+    dialog = open_recover(window)
+    found = dialog.select("backup")
+    assert found is not None and dialog.restore_button.isEnabled()
+    dialog.restore_button.click()
+    assert window.model.get(ann.id) is not None
+    assert "Restored 1 note" in window.status_label.text()
+    dialog.reject()

@@ -1,0 +1,179 @@
+"""The library search panel driven as a user would: shortcut, type, choose a hit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu
+from window_helpers import open_window, select_text, test_settings, write_library
+
+from reader.core.search import SearchResult
+from reader.ui.main_window import MainWindow
+from reader.ui.search_panel import SearchDock, SearchPanel
+from reader.ui.search_results import CountRole, ResultRole
+
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    return write_library(tmp_path / "library")
+
+
+@pytest.fixture
+def window(qtbot, library: Path) -> MainWindow:
+    return open_window(qtbot, library)
+
+
+def open_panel(qtbot, window: MainWindow) -> SearchPanel:
+    """Press Ctrl+Shift+F and wait until the index is built."""
+    window.activateWindow()
+    qtbot.keyClick(window.view.text_edit(), Qt.Key.Key_F, CTRL_SHIFT)
+    dock = window.findChild(SearchDock)
+    assert dock is not None and dock.isVisible()
+    panel = dock.panel
+    assert panel.query_edit.hasFocus()
+    qtbot.waitUntil(lambda: not panel.worker.is_busy(), timeout=10_000)
+    return panel
+
+
+def search(qtbot, panel: SearchPanel, query: str) -> None:
+    panel.query_edit.clear()
+    qtbot.keyClicks(panel.query_edit, query)
+    qtbot.waitUntil(lambda: panel._last_query == query and not panel.worker.is_busy(), timeout=5000)
+
+
+def hits(panel: SearchPanel) -> list[tuple[QModelIndex, SearchResult]]:
+    model = panel.model
+    out = []
+    for row in range(model.rowCount()):
+        episode = model.index(row, 0)
+        for child in range(model.rowCount(episode)):
+            index = model.index(child, 0, episode)
+            out.append((index, index.data(ResultRole)))
+    return out
+
+
+def click(qtbot, panel: SearchPanel, index: QModelIndex) -> None:
+    view = panel.view
+    view.scrollTo(index)
+    qtbot.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(index).center()
+    )
+
+
+def test_results_grouped_by_episode_and_click_opens_the_match(qtbot, window: MainWindow) -> None:
+    panel = open_panel(qtbot, window)
+    search(qtbot, panel, "carers")
+    model = panel.model
+    assert model.rowCount() == 1  # only Alpha speaks of carers
+    episode = model.index(0, 0)
+    assert episode.data() == "Alpha: caring for carers"
+    assert episode.data(CountRole) == model.rowCount(episode) == 2  # stemming: carer, carers
+    assert "2 hits in 1 episode" in panel.status.text()
+    found = hits(panel)
+    speakers = {r.speaker for _, r in found}
+    assert speakers == {"Ann Lee", "Bob Roy"}
+    index, result = next((i, r) for i, r in found if r.speaker == "Bob Roy")
+    assert window.transcript is not None and window.transcript.path.name != "alpha.md"
+    click(qtbot, panel, index)
+    qtbot.waitUntil(lambda: window.view.selection_offsets() == (result.start, result.end))
+    assert window.transcript.path.name == "alpha.md"
+    start, end = window.view.selection_offsets()
+    assert (start, end) == (result.start, result.end)
+    assert window.transcript.text[start:end].lower() == "carer"
+    assert window.view.is_flashing()
+
+
+def test_phrase_query_and_enter_moves_to_the_view(qtbot, window: MainWindow) -> None:
+    panel = open_panel(qtbot, window)
+    search(qtbot, panel, '"planned with the carer"')
+    found = hits(panel)
+    assert len(found) == 1
+    index, result = found[0]
+    panel.view.setFocus()
+    panel.view.setCurrentIndex(index)
+    qtbot.keyClick(panel.view, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.view.selection_offsets() == (result.start, result.end))
+    assert window.transcript.path.name == "alpha.md"
+    start, end = window.view.selection_offsets()
+    assert window.transcript.text[start:end] == "planned with the carer"
+    assert window.view.text_edit().hasFocus()
+
+
+def test_malformed_query_shows_a_message(qtbot, window: MainWindow) -> None:
+    panel = open_panel(qtbot, window)
+    search(qtbot, panel, "-carers")
+    assert panel.model.rowCount() == 0
+    assert "cannot only leave words out" in panel.status.text()
+    search(qtbot, panel, "housing")
+    assert panel.model.rowCount() == 1 and "1 hit" in panel.status.text()
+    search(qtbot, panel, "zebra")
+    assert panel.model.rowCount() == 0 and "Nothing found" in panel.status.text()
+
+
+def test_new_note_is_searchable_and_opens_its_annotation(qtbot, window: MainWindow) -> None:
+    panel = open_panel(qtbot, window)
+    select_text(window, "Housing first")
+    window.controller.highlight("green")
+    ann_id = window.controller.current_id or window.model.annotations()[0].id
+    window.controller.set_note(ann_id, "ask about zanzibar")
+    assert panel._refresh_timer.isActive()  # the edited episode is re-indexed shortly
+    qtbot.waitUntil(
+        lambda: not panel._refresh_timer.isActive() and not panel.worker.is_busy(), timeout=10_000
+    )
+    window.controller.set_current(None)
+    search(qtbot, panel, "zanzibar")
+    found = hits(panel)
+    assert len(found) == 1 and found[0][1].kind == "note"
+    window.open_episode(str(window.transcript.path.with_name("gamma.md")))
+    qtbot.waitUntil(lambda: window.transcript.path.name == "gamma.md")
+    click(qtbot, panel, found[0][0])
+    qtbot.waitUntil(lambda: window.controller.current_id == ann_id)
+    assert window.transcript.path.name == "beta.md"
+    assert window.sidebar.current_id() == ann_id
+
+
+def test_progress_while_indexing_and_no_thread_left_on_close(qtbot, library: Path) -> None:
+    for i in range(40):  # enough files for the update to report progress
+        (library / f"extra-{i:02d}.md").write_text(
+            f"# Extra {i}\n\nSomeone talks about topic number {i} at length.\n", encoding="utf-8"
+        )
+    window = open_window(qtbot, library)
+    panel = open_panel(qtbot, window)
+    assert panel.progress.isHidden()
+    search(qtbot, panel, "topic")
+    assert panel.model.rowCount() == 40
+    window.findChild(QAction, "action_search_library").trigger()  # again: nothing re-indexed
+    panel.worker.update_index()
+    assert panel.worker.is_indexing()
+    window.close()
+    assert panel.worker._index_pool.activeThreadCount() == 0
+    assert panel.worker._query_pool.activeThreadCount() == 0
+
+
+def test_dock_visibility_is_remembered(qtbot, library: Path) -> None:
+    settings = test_settings()
+    window = open_window(qtbot, library, settings)
+    open_panel(qtbot, window)
+    window.close()
+    again = open_window(qtbot, library, settings)
+    assert again.findChild(SearchDock).isVisible()
+    qtbot.waitUntil(lambda: not again.findChild(SearchDock).panel.worker.is_busy())
+
+
+def test_shortcuts_are_not_ambiguous(window: MainWindow) -> None:
+    for keys, name in (("Ctrl+Shift+F", "search_library"), ("Ctrl+Shift+B", "annotation_browser")):
+        owners = [
+            a.objectName()
+            for a in window.findChildren(QAction)
+            if QKeySequence(keys) in a.shortcuts()
+        ]
+        assert owners == [f"action_{name}"], owners
+    menus = {m.objectName(): m for m in window.menuBar().findChildren(QMenu)}
+    assert window.findChild(QAction, "action_search_library") in menus["menu_edit"].actions()
+    browser = window.findChild(QAction, "action_annotation_browser")
+    assert browser in menus["menu_annotate"].actions()
