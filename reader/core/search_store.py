@@ -317,6 +317,47 @@ def load_notes(transcript: Transcript) -> Notes:
     return Notes(notes, None if private is None else str(private), list(store.errors))
 
 
+# --- rows, prepared where the transcript was parsed (possibly in a worker process) -----------
+
+#: A block row: start, end, speaker, the block's text as indexed.
+BlockRow = tuple[int, int, "str | None", str]
+#: A note row: start, end, speaker, annotation id, tags ("\n"-joined), orphaned, note, tags text.
+NoteRow = tuple[int, int, "str | None", str, str, int, str, str]
+
+
+def _indexable(text: str) -> str:
+    """``text`` with the highlight markers (rare control characters) blanked, same length."""
+    if MARK_OPEN in text or MARK_CLOSE in text:
+        return text.translate(_MARKERS)
+    return text
+
+
+def block_rows(transcript: Transcript) -> list[BlockRow]:
+    """One row per non-empty block of the transcript's canonical text."""
+    text = transcript.text
+    rows: list[BlockRow] = []
+    for b in transcript.blocks:
+        body = text[b.start : b.end]
+        if body.strip():
+            rows.append((b.start, b.end, b.speaker, _indexable(body)))
+    return rows
+
+
+def note_rows(transcript: Transcript, notes: list[Annotation]) -> list[NoteRow]:
+    """One row per annotation with a note or tags."""
+    rows: list[NoteRow] = []
+    for a in notes:
+        orphaned = a.status == "orphaned"
+        speaker = None if orphaned else transcript.speaker_at(a.start)
+        rows.append(
+            (
+                a.start, a.end, speaker, a.id, "\n".join(a.tags), int(orphaned),
+                _indexable(a.note), _indexable(", ".join(a.tags)),
+            )
+        )  # fmt: skip
+    return rows
+
+
 # --- writing -----------------------------------------------------------------------------------
 
 
@@ -409,49 +450,53 @@ class Writer:
 
     def replace_blocks(self, file_id: int, transcript: Transcript) -> int:
         """Index every non-empty block of the transcript's canonical text; returns the count."""
-        self._delete_entries([file_id], KIND_TEXT)
-        text = transcript.text
-        blocks = [b for b in transcript.blocks if text[b.start : b.end].strip()]
-        ids = self._ids(len(blocks))
-        self.con.executemany(
+        return self.write_blocks(file_id, block_rows(transcript), fresh=False)
+
+    def write_blocks(self, file_id: int, rows: list[BlockRow], fresh: bool) -> int:
+        """Index prepared `block_rows`; ``fresh`` when the file has nothing indexed yet (a new
+        file: no delete needed). Returns the count."""
+        if not fresh:
+            self._delete_entries([file_id], KIND_TEXT)
+        ids = self._ids(len(rows))
+        first = ids.start
+        con = self.con
+        con.executemany(
             'INSERT INTO entries (id, file_id, kind, start, "end", speaker) '
             "VALUES (?, ?, 0, ?, ?, ?)",
-            [(i, file_id, b.start, b.end, b.speaker) for i, b in zip(ids, blocks, strict=True)],
+            [(first + k, file_id, r[0], r[1], r[2]) for k, r in enumerate(rows)],
         )
-        self.con.executemany(
+        con.executemany(
             "INSERT INTO fts (rowid, body, tags) VALUES (?, ?, '')",
-            [
-                (i, text[b.start : b.end].translate(_MARKERS))
-                for i, b in zip(ids, blocks, strict=True)
-            ],
+            [(first + k, r[3]) for k, r in enumerate(rows)],
         )
         self.pending += 1
-        return len(blocks)
+        return len(rows)
 
     def replace_notes(self, file_id: int, transcript: Transcript, notes: list[Annotation]) -> int:
         """Index the note and tags of each annotation; returns the count."""
-        self._delete_entries([file_id], KIND_NOTE)
-        ids = self._ids(len(notes))
-        rows = []
-        for i, a in zip(ids, notes, strict=True):
-            speaker = transcript.speaker_at(a.start) if a.status != "orphaned" else None
-            orphaned = int(a.status == "orphaned")
-            rows.append((i, file_id, a.start, a.end, speaker, a.id, "\n".join(a.tags), orphaned))
+        return self.write_notes(file_id, note_rows(transcript, notes), fresh=False)
+
+    def write_notes(self, file_id: int, rows: list[NoteRow], fresh: bool) -> int:
+        """Index prepared `note_rows` (see `write_blocks`); returns the count."""
+        if not fresh:
+            self._delete_entries([file_id], KIND_NOTE)
+        if not rows:
+            self.pending += 1
+            return 0
+        ids = self._ids(len(rows))
+        first = ids.start
         self.con.executemany(
             "INSERT INTO entries "
             '(id, file_id, kind, start, "end", speaker, annotation_id, tags, orphaned) '
             "VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?)",
-            rows,
+            [(first + k, file_id, *r[:6]) for k, r in enumerate(rows)],
         )
         self.con.executemany(
             "INSERT INTO fts (rowid, body, tags) VALUES (?, ?, ?)",
-            [
-                (i, a.note.translate(_MARKERS), ", ".join(a.tags).translate(_MARKERS))
-                for i, a in zip(ids, notes, strict=True)
-            ],
+            [(first + k, r[6], r[7]) for k, r in enumerate(rows)],
         )
         self.pending += 1
-        return len(notes)
+        return len(rows)
 
     def remove_files(self, file_ids: list[int]) -> None:
         """Remove files and everything indexed for them."""
