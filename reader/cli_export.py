@@ -105,6 +105,7 @@ def cmd_export(argv: list[str]) -> int:
         if ns.fmt == "pdf":
             from reader.export_pdf import write_pdf
 
+            assert out is not None  # checked above: --format pdf needs --out
             write_pdf(out, episodes, options)
         else:
             text = export_text(ns.fmt, episodes, options)

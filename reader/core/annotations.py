@@ -371,9 +371,13 @@ def _target_from_w3c(
 ) -> tuple[str, str, str, int, int, str]:
     selectors = target.get("selector")
     plain = isinstance(selectors, list) and set(target) == {"source", "styleClass", "selector"}
-    quote = position = None
+    quote: dict[str, Any] | None = None
+    position: dict[str, Any] | None = None
     for sel in selectors if isinstance(selectors, list) else [selectors]:
-        kind = sel.get("type") if isinstance(sel, dict) else None
+        if not isinstance(sel, dict):
+            plain = False
+            continue
+        kind = sel.get("type")
         if kind == "TextQuoteSelector" and quote is None and isinstance(sel.get("exact"), str):
             quote = sel
             plain = plain and set(sel) == {"type", "exact", "prefix", "suffix"}

@@ -79,7 +79,8 @@ def find_relinks(
         by_sha.setdefault(loaded[path].sha256, []).append(path)
     pairs = []
     for orphan, header in orphans:
-        matches = by_sha.get(header.document.get("textSha256"), [])
+        sha = header.document.get("textSha256")
+        matches = by_sha.get(sha, []) if isinstance(sha, str) else []
         matches = sorted(matches, key=lambda t: (t.parent != orphan.parent, str(t)))
         for transcript in matches:
             own = _header(sidecar_path(transcript))

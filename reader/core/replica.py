@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.core import anchoring, sidecar
-from reader.core.annotations import Annotation, _bump, now_iso
+from reader.core.annotations import Annotation, Status, _bump, now_iso
 from reader.core.sidecar import item_key, newer, time_key
 
 
@@ -34,7 +34,7 @@ def place(ann: Annotation, text: str, trusted: bool) -> Annotation:
     found = anchoring.anchor(text, ann.exact, ann.prefix, ann.suffix, ann.start, ann.end)
     if found is None:
         return ann if ann.status == "orphaned" else replace(ann, status="orphaned")
-    status = "moved" if "moved" in (found.status, ann.status) else "anchored"
+    status: Status = "moved" if "moved" in (found.status, ann.status) else "anchored"
     if (found.start, found.end, status) == (ann.start, ann.end, ann.status):
         return ann
     return replace(ann, start=found.start, end=found.end, status=status)

@@ -114,7 +114,8 @@ def make_header(
 ) -> dict[str, Any]:
     """The header to write: known keys in a fixed order, unknown ones kept (sorted) after them."""
     old = old or {}
-    old_doc = old.get("document") if isinstance(old.get("document"), dict) else {}
+    old_document = old.get("document")
+    old_doc: dict[str, Any] = old_document if isinstance(old_document, dict) else {}
     doc: dict[str, Any] = {
         "id": document_id,
         "path": path,
@@ -169,7 +170,8 @@ def sort_key(raw: Any) -> tuple[int, int, str]:
     """File order: live annotations by start then id, unreadable ones, then tombstones by id."""
     if not isinstance(raw, dict):
         return (3, 0, json.dumps(raw, sort_keys=True))
-    ident = raw.get("id") if isinstance(raw.get("id"), str) else ""
+    raw_id = raw.get("id")
+    ident = raw_id if isinstance(raw_id, str) else ""
     if raw.get("deleted") is True:
         return (2, 0, ident)
     target = raw.get("target")
@@ -202,7 +204,8 @@ def time_key(stamp: Any) -> tuple[int, int, str]:
             sign = 1 if m.group(8)[0] == "+" else -1
             hours, minutes = int(m.group(8)[1:3]), int(m.group(8)[4:6])
             tz = _dt.timezone(sign * _dt.timedelta(hours=hours, minutes=minutes))
-        t = _dt.datetime(*(int(m.group(i)) for i in range(1, 7)), tzinfo=tz)
+        year, month, day, hour, minute, second = (int(m.group(i)) for i in range(1, 7))
+        t = _dt.datetime(year, month, day, hour, minute, second, tzinfo=tz)
     except ValueError:
         return (0, 0, stamp)
     micros = int((m.group(7) or "0").ljust(6, "0")[:6])

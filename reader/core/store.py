@@ -248,13 +248,15 @@ class AnnotationStore(StoreFiles):
             raise KeyError(ann_id)
         stamp = later_than(current.modified)
         for rep in (self._shared, self._private):
-            item = rep.items.get(ann_id) if rep else None
+            item = rep.items.get(ann_id) if rep is not None else None
             if item is not None and item.ann is not None and not item.ann.deleted:
                 self._check_writable(rep)
         tomb = Annotation(id=ann_id, exact="", start=0, end=0, created="", modified=stamp)
         tomb.deleted = True
         for rep in (self._shared, self._private):
-            item = rep.items.get(ann_id) if rep else None
+            if rep is None:
+                continue
+            item = rep.items.get(ann_id)
             if item is not None and item.ann is not None and not item.ann.deleted:
                 self._store(rep, replace(tomb, private=rep.private))
         self._refresh({ann_id})
@@ -285,15 +287,17 @@ class AnnotationStore(StoreFiles):
             if not 0 <= ann.start < ann.end <= len(self._text):
                 raise ValueError(f"span {ann.start}:{ann.end} is outside the text")
             ann.exact, ann.prefix, ann.suffix = anchoring.describe(self._text, ann.start, ann.end)
-        moved_out = other is not None and ann.id in other.items
-        if moved_out:  # privacy changed: leave a tombstone in the file it leaves
-            self._check_writable(other)
+        # privacy changed: leave a tombstone in the file it leaves
+        left = other if other is not None and ann.id in other.items else None
+        if left is not None:
+            self._check_writable(left)
         self._store(target, ann)
-        if moved_out and other.items[ann.id].ann is not None:
-            if not other.items[ann.id].ann.deleted:
+        if left is not None:
+            old = left.items[ann.id].ann
+            if old is not None and not old.deleted:
                 tomb = Annotation(id=ann.id, exact="", start=0, end=0, created="")
-                tomb.modified, tomb.deleted, tomb.private = ann.modified, True, other.private
-                self._store(other, tomb)
+                tomb.modified, tomb.deleted, tomb.private = ann.modified, True, left.private
+                self._store(left, tomb)
         self._refresh({ann.id})
         if save:
             self.save()

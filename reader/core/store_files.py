@@ -361,7 +361,9 @@ class StoreFiles:
         self._document_id = doc_id
         self._id_on_disk = True
         for rep in (self._shared, self._private):
-            for key, item in rep.items.items() if rep else ():
+            if rep is None:
+                continue
+            for key, item in rep.items.items():
                 if item.ann is not None:
                     rep.items[key] = Item(to_w3c(item.ann, doc_id), item.ann)
         old = self._private

@@ -72,7 +72,8 @@ class AnnotationController(QObject):
         self.selection = None
         self.set_current(None)
         if transcript is None:
-            self.undo_group.setActiveStack(None)
+            # Qt takes nullptr (no active stack); the PySide6 stub does not allow None.
+            self.undo_group.setActiveStack(None)  # type: ignore[arg-type]
             return
         key = str(transcript.path)
         if key not in self._stacks:

@@ -205,7 +205,11 @@ class AnnotationSidebar(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.view, 3)
         layout.addWidget(self.empty_label, 3)
-        self._orphan_widgets = [self.orphan_title, self.orphan_help, self.orphan_view]
+        self._orphan_widgets: list[QWidget] = [
+            self.orphan_title,
+            self.orphan_help,
+            self.orphan_view,
+        ]
         for widget in self._orphan_widgets:
             layout.addWidget(widget, 1 if widget is self.orphan_view else 0)
         layout.addLayout(orphan_buttons)

@@ -52,8 +52,9 @@ def open_dialog(dialog: QDialog) -> None:
     The layout is settled first so the window's size constraints are known before it exists.
     """
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    if dialog.layout() is not None:
-        dialog.layout().activate()
+    layout = dialog.layout()
+    if layout is not None:
+        layout.activate()
     dialog.open()
 
 

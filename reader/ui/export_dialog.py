@@ -261,6 +261,7 @@ class ExportDialog(QDialog):
         self._on_format()
         self.format_combo.setFocus()
         layout = self.layout()
+        assert layout is not None  # set by _build_layout
         layout.activate()  # size for the width it opens at, so wrapped hints leave no gap
         width = max(self.minimumWidth(), self.sizeHint().width())
         height = self.heightForWidth(width) if self.hasHeightForWidth() else -1

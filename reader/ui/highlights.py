@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QTextCharFormat, QTextCursor, QTextDocument, QTextLine
@@ -149,7 +150,7 @@ def range_rects(doc: QTextDocument, start16: int, end16: int) -> list[QRectF]:
 
 
 def _x(line: QTextLine, pos: int) -> float:
-    x = line.cursorToX(pos)
+    x: Any = line.cursorToX(pos)  # PySide6 returns (x, pos); the stub says ``object``
     return float(x[0] if isinstance(x, tuple) else x)
 
 

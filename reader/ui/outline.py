@@ -132,7 +132,9 @@ class OutlinePanel(QFrame):
         self.filter_edit.returnPressed.connect(self._take_current)
         self.list.activated.connect(self._on_activated)
         self.list.clicked.connect(self._on_activated)
-        QApplication.instance().focusChanged.connect(self._on_focus_changed)
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)  # widgets exist only under a QApplication
+        app.focusChanged.connect(self._on_focus_changed)
         self.hide()
 
     # Content -----------------------------------------------------------------------------------

@@ -152,6 +152,8 @@ class RecoverDialog(QDialog):
         """Make the ``index``-th row of a section current (for keyboard users and tests)."""
         for i in range(self.tree.topLevelItemCount()):
             group = self.tree.topLevelItem(i)
+            if group is None:
+                continue
             child = group.child(index) if index < group.childCount() else None
             if child is not None and child.data(0, Role).kind == kind:
                 self.tree.setCurrentItem(child)

@@ -36,7 +36,9 @@ class TagNameDialog(QDialog):
         self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.combo.addItems(choices)
         self.combo.setEditText(value)
-        self.combo.lineEdit().selectAll()
+        line_edit = self.combo.lineEdit()
+        assert line_edit is not None  # an editable combo box has one
+        line_edit.selectAll()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )

@@ -168,4 +168,5 @@ class TranscriptHeader(QWidget):
         layout = self.layout()
         if self.title.isHidden() and self.meta.isHidden() and self.links.isHidden():
             return 0
+        assert layout is not None  # set in __init__
         return layout.totalHeightForWidth(width)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import QPoint, QPointF, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QTextCursor, QTextDocument
+from PySide6.QtGui import QColor, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextEdit, QVBoxLayout, QWidget
 
 from reader.core.annotations import Annotation
@@ -257,7 +257,7 @@ class TranscriptView(QWidget):
             y = lay.position().y() + (line.y() if line.isValid() else 0.0)
             return y / height
 
-        colors = {}
+        colors: dict[str, QColor] = {}
         marks = []
         for p in self._index.items:
             color = colors.get(p.ann.color)
@@ -431,7 +431,8 @@ class TranscriptView(QWidget):
         return self._edit.is_flashing()
 
     # --- find -------------------------------------------------------------------------------
-    def find(self, text: str, backwards: bool = False) -> bool:
+    # Shadows the static QWidget.find(WId) (a window lookup, never called on a view).
+    def find(self, text: str, backwards: bool = False) -> bool:  # type: ignore[override]
         """Select the next (or previous) case-insensitive match, wrapping around."""
         if not text:
             return False

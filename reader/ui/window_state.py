@@ -10,12 +10,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter
+from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QWidget
 
 from reader.ui.settings import LAYOUT_VERSION, Settings
 
 if TYPE_CHECKING:
-    from reader.ui.main_window import MainWindow
+    from reader.ui.actions import Actions
+    from reader.ui.annotation_sidebar import AnnotationSidebar
+    from reader.ui.episode_list import EpisodeListPanel
+    from reader.ui.transcript_view import TranscriptView
+
+    _MixinBase = QMainWindow  # for the type checker the mixin is the window it is mixed into
+else:
+    _MixinBase = object
 
 #: Pane proportions of a fresh window (episode list, transcript, sidebar), in per cent.
 PANE_RATIOS = (24, 50, 26)
@@ -56,10 +63,20 @@ def save_layout(
     settings.set_value("window/hidden_panes", hidden)
 
 
-class PanesMixin:
+class PanesMixin(_MixinBase):
     """Pane visibility, focus cycling (F6) and the saved layout, mixed into `MainWindow`."""
 
-    def set_pane_visible(self: MainWindow, name: str, visible: bool) -> None:
+    if TYPE_CHECKING:  # what it uses of `MainWindow`
+        # `MainWindow` shadows the QWidget.actions() method with its `Actions`.
+        actions: Actions  # type: ignore[assignment]
+        settings: Settings
+        panes: dict[str, QWidget]
+        splitter: QSplitter
+        view: TranscriptView
+        sidebar: AnnotationSidebar
+        episodes: EpisodeListPanel
+
+    def set_pane_visible(self, name: str, visible: bool) -> None:
         """Show or hide the pane ``name`` ("episodes" or "sidebar"), keeping its action in step."""
         pane = self.panes[name]
         pane.setVisible(visible)
@@ -67,39 +84,43 @@ class PanesMixin:
         action.blockSignals(True)
         action.setChecked(visible)
         action.blockSignals(False)
-        if not visible and pane.isAncestorOf(QApplication.focusWidget()):
+        focused = QApplication.focusWidget()
+        if not visible and focused is not None and pane.isAncestorOf(focused):
             self.view.setFocus()
 
-    def _cycle_focus(self: MainWindow, step: int) -> None:
+    def _cycle_focus(self, step: int) -> None:
         """F6 / Shift+F6: episode list → transcript → sidebar (the visible ones)."""
         panes = [p for p in (self.episodes, self.view, self.sidebar) if p.isVisible()]
         if not panes:
             return
         focused = QApplication.focusWidget()
-        current = next((i for i, p in enumerate(panes) if p.isAncestorOf(focused)), -1)
+        current = next(
+            (i for i, p in enumerate(panes) if focused is not None and p.isAncestorOf(focused)), -1
+        )
         if focused is self.view:
             current = panes.index(self.view)
         target = panes[(current + step) % len(panes)]
+        widget: QWidget
         if target is self.episodes:
-            widget = self.episodes.view if self.episodes.view.isVisible() else None
-            widget = widget or self.episodes.filter_edit
+            view = self.episodes.view
+            widget = view if view.isVisible() else self.episodes.filter_edit
         elif target is self.sidebar:
-            widget = self.sidebar.view if self.sidebar.view.isVisible() else None
-            widget = widget or self.sidebar.filter_edit
+            view = self.sidebar.view
+            widget = view if view.isVisible() else self.sidebar.filter_edit
         else:
             widget = self.view.text_edit()
         widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
-    def _restore_layout(self: MainWindow) -> None:
+    def _restore_layout(self) -> None:
         hidden = restore_layout(self, self.splitter, self.settings)
         for name in self.panes:
             self.set_pane_visible(name, name not in hidden)
 
-    def reset_pane_sizes(self: MainWindow) -> None:
+    def reset_pane_sizes(self) -> None:
         """Split the current width in the default proportions (24/50/26 %)."""
         default_sizes(self, self.splitter)
 
-    def save_layout(self: MainWindow) -> None:
+    def save_layout(self) -> None:
         """Remember the layout (on close)."""
         hidden = [name for name, pane in self.panes.items() if pane.isHidden()]
         save_layout(self, self.splitter, hidden, self.settings)
