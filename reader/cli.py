@@ -40,7 +40,13 @@ def _gui_parser() -> argparse.ArgumentParser:
         + " (see `transcript-reader COMMAND --help`).",
     )
     p.add_argument("--version", action="version", version=f"transcript-reader {__version__}")
-    p.add_argument("path", nargs="?", help="a folder of transcripts, or one transcript file")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="a folder of transcripts, or a transcript file (its folder opens with it); "
+        "when several are given, as a desktop's Open With does, the first is opened",
+    )
     p.add_argument("--screenshot", metavar="FILE.png", help="render the window to a PNG and exit")
     p.add_argument("--size", type=_size, metavar="WxH", help="window size for --screenshot")
     p.add_argument("--theme", choices=("light", "dark", "system"), help="colour theme")
@@ -103,12 +109,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return cmd_restore(args[1:])
     ns = _gui_parser().parse_args(args)
-    if ns.path and not Path(ns.path).exists():
-        print(f"transcript-reader: no such file or folder: {ns.path}", file=sys.stderr)
+    missing = [p for p in ns.paths if not Path(p).exists()]
+    if missing:
+        print(f"transcript-reader: no such file or folder: {missing[0]}", file=sys.stderr)
         return 2
     from reader.app import run_gui
 
-    return run_gui(ns.path, screenshot=ns.screenshot, size=ns.size, theme=ns.theme)
+    path = ns.paths[0] if ns.paths else None
+    return run_gui(path, screenshot=ns.screenshot, size=ns.size, theme=ns.theme)
 
 
 # --- check -------------------------------------------------------------------------------------
@@ -303,5 +311,6 @@ def cmd_annotate(ns: argparse.Namespace) -> int:
     except StoreError as exc:
         print(f"transcript-reader annotate: not saved: {exc}", file=sys.stderr)
         return 1
-    print(f"{ann.id}\t{start}\t{start + len(quote)}\tsaved to {store.location}")
+    print(f"{ann.id}\t{start}\t{start + len(quote)}")
+    print(store.location)
     return 0

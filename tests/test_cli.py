@@ -175,3 +175,28 @@ def test_check_text_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     out = capsys.readouterr().out
     assert "Working with families" in out
     assert "12:30" in out
+
+
+def test_open_with_several_files_opens_the_first(tmp_path: Path, monkeypatch) -> None:
+    """A desktop's "Open With" passes every selected file (%F): the first one is opened."""
+    import reader.app
+
+    lib = _library(tmp_path)
+    second = lib / "second.md"
+    second.write_text("Second\n", encoding="utf-8")
+    calls: list[tuple] = []
+    monkeypatch.setattr(reader.app, "run_gui", lambda path, **kw: calls.append((path, kw)) or 0)
+    assert main([str(lib / "families.md"), str(second)]) == 0
+    assert calls == [(str(lib / "families.md"), {"screenshot": None, "size": None, "theme": None})]
+    assert main([str(lib / "families.md"), str(lib / "missing.md")]) == 2
+
+
+def test_annotate_prints_id_offsets_and_where_saved(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lib = _library(tmp_path)
+    assert main(["annotate", str(lib / "families.md"), "--quote", "trust takes time"]) == 0
+    first, second = capsys.readouterr().out.splitlines()
+    ann_id, start, end = first.split("\t")
+    assert ann_id.startswith("urn:uuid:") and int(end) - int(start) == len("trust takes time")
+    assert "families.md.annotations.json" in second
