@@ -39,6 +39,13 @@ def _open(path: Path, *, read_only: bool):  # noqa: ANN202 - AnnotationStore, im
     return AnnotationStore.open(load_transcript(path), read_only=read_only)
 
 
+def _bytes(path: Path | None) -> bytes | None:
+    try:
+        return path.read_bytes() if path is not None else None
+    except OSError:
+        return None
+
+
 def _local(t: _dt.datetime) -> str:
     return t.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
@@ -59,12 +66,15 @@ def cmd_backups(argv: Sequence[str]) -> int:
         return 2
     store = _open(path, read_only=True)
     found = list_backups(store.document_id)
+    now = {False: _bytes(store.sidecar_path), True: _bytes(store.private_path)}
     rows = [
         {
             "id": b.id,
             "time": b.time.isoformat().replace("+00:00", "Z"),
             "annotations": b.annotations(),
             "private": b.private,
+            "saved": b.saved,
+            "current": b.holds(now[b.private]),
             "path": str(b.path),
         }
         for b in found
@@ -79,13 +89,14 @@ def cmd_backups(argv: Sequence[str]) -> int:
     for b, row in zip(found, rows, strict=True):
         count = "?" if row["annotations"] is None else row["annotations"]
         kind = "  private" if b.private else ""
+        kind += "  (as now)" if row["current"] else "" if b.saved else "  (found on disk)"
         print(f"  {b.id}  {_local(b.time)}  {count:>4} annotations{kind}")
     return 0
 
 
 def cmd_restore(argv: Sequence[str]) -> int:
     """Bring back the annotations of one backup (nothing made since is lost)."""
-    from reader.core.backups import find_backup, restore
+    from reader.core.backups import find_backup, latest_to_restore, restore
     from reader.core.sidecar import SidecarError
     from reader.core.store import StoreError
 
@@ -97,7 +108,12 @@ def cmd_restore(argv: Sequence[str]) -> int:
     p.add_argument("file", metavar="FILE", help="the transcript (or its .annotations.json)")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--backup", metavar="ID", help="a backup id from `backups FILE`")
-    which.add_argument("--latest", action="store_true", help="the newest backup")
+    which.add_argument(
+        "--latest",
+        action="store_true",
+        help="the newest backup that brings something back (the newest is usually the notes "
+        "as they are now)",
+    )
     ns = p.parse_args(list(argv))
     path = _transcript_path(ns.file, "restore")
     if path is None:
@@ -106,7 +122,7 @@ def cmd_restore(argv: Sequence[str]) -> int:
     if store.read_only:
         print(f"transcript-reader restore: {path}: {'; '.join(store.warnings)}", file=sys.stderr)
         return 1
-    backup = find_backup(store.document_id, None if ns.latest else ns.backup)
+    backup = latest_to_restore(store) if ns.latest else find_backup(store.document_id, ns.backup)
     if backup is None:
         what = "no backups" if ns.latest else f"no backup {ns.backup!r}"
         print(f"transcript-reader restore: {what} of the notes on {path.name}", file=sys.stderr)

@@ -4,7 +4,7 @@ Shared annotations live in ``<transcript file name>.annotations.json`` beside th
 private ones in ``user_data_dir()/private/<document uuid>.annotations.json`` (same format). Each
 change is saved at once: under a lock (kept in the user cache folder, never in the library), the
 file on disk is re-read and merged by id (newer ``modified`` wins, tombstones included), then
-replaced atomically, after a backup of the old bytes (``reader.core.backups``). A sidecar this
+replaced atomically, with backups of the old and new bytes (``reader.core.backups``). A sidecar this
 version cannot parse, or that a newer version wrote, is never written, moved or changed: the
 problem goes to ``errors`` and changes to it raise StoreError. While the transcript's folder cannot
 be written, the notes go to ``user_data_dir()/fallback/`` and move back on a later save. Sync

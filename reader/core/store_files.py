@@ -3,11 +3,13 @@
 A mixin of :class:`reader.core.store.AnnotationStore`, kept apart so each module stays small.
 It reads the shared sidecar, the private notes, a fallback copy (while the transcript's folder
 cannot be written) and sync-conflict copies; merges them by id and ``modified``; and saves under a
-lock, atomically, keeping a backup of what it overwrites. See ``docs/sidecar-format.md``.
+lock, atomically, keeping backups of what it overwrites and of what it writes. See
+``docs/sidecar-format.md``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -298,7 +300,7 @@ class StoreFiles:
             rep.swept = True
         target = rep.path.resolve() if rep.path.is_symlink() else rep.path  # keep the link
         if data is not None and data != out:
-            self._backup(data, rep.private, force=bool(merged))
+            self._backup(backups.before_overwrite, data, private=rep.private)
         try:
             sidecar.atomic_write(target, out)
         except UnwritableFolder as exc:
@@ -306,6 +308,7 @@ class StoreFiles:
                 raise
             self._write_fallback(out, exc)
         else:
+            self._backup(backups.after_save, data, out, private=rep.private)
             if not rep.private and self._fallback_disk is not None:
                 self._remove_fallback()
             if not rep.private:
@@ -320,9 +323,10 @@ class StoreFiles:
         """The transcript's folder cannot be written: keep the notes in the user data folder."""
         old = self._fallback_disk
         if old is not None and old != out:
-            self._backup(old, False, force=False)
+            self._backup(backups.before_overwrite, old, private=False)
         self._fallback.parent.mkdir(parents=True, exist_ok=True)
         sidecar.atomic_write(self._fallback, out)
+        self._backup(backups.after_save, old, out, private=False)
         if not self._in_fallback:
             self.notices.append(
                 f"The folder {self._shared.path.parent} cannot be written "
@@ -345,9 +349,10 @@ class StoreFiles:
             f"are now in {self._shared.path.name} next to the transcript."
         )
 
-    def _backup(self, data: bytes, private: bool, *, force: bool) -> None:
+    def _backup(self, record: Callable[..., Any], *contents: bytes | None, private: bool) -> None:
+        """Call ``backups.before_overwrite`` or ``backups.after_save`` for this document."""
         try:
-            backups.write_backup(self._document_id, data, private=private, force=force)
+            record(self._document_id, *contents, private=private)
         except OSError as exc:  # a backup must never stop a save
             self.warnings.append(f"could not keep a backup of the notes ({exc})")
 

@@ -3,8 +3,9 @@
 The dialog lists, for the open library: orphaned annotations (their passage is gone), sidecars
 and private files that cannot be read (left untouched on disk), transcripts that cannot be
 parsed, notes whose transcript was renamed (re-link offers), sync-conflict copies that were merged
-and set aside, and the backups of the open episode's notes. Each row says what can be done:
-Open, Re-link, Restore or Show in Folder (opens a local folder, nothing else).
+and set aside, and the backups of the open episode's notes (except one that holds the notes as
+they are now). Each row says what can be done: Open, Re-link, Restore or Show in Folder (opens a
+local folder, nothing else).
 
 ``install(window)`` adds the action to the File menu and gives the window its
 :class:`reader.ui.watcher.EpisodeWatcher`.
@@ -50,6 +51,13 @@ SECTIONS = {
     "backup": ("Backups of this episode's notes", "Restore brings back that version's notes as "
                "new versions; notes made since are kept."),
 }  # fmt: skip
+
+
+def _bytes(path: Path | None) -> bytes | None:
+    try:
+        return path.read_bytes() if path is not None else None
+    except OSError:
+        return None
 
 
 def show_in_folder(path: Path) -> bool:
@@ -110,7 +118,10 @@ class RecoverDialog(QDialog):
             found = recovery.scan(window.library)
         store = window.model.store
         if store is not None:
+            now = {False: _bytes(store.sidecar_path), True: _bytes(store.private_path)}
             for b in backups.list_backups(store.document_id):
+                if b.holds(now[b.private]):
+                    continue  # the notes as they are now: nothing to restore
                 count = b.annotations()
                 local = b.time.astimezone().strftime("%Y-%m-%d %H:%M:%S")
                 title = f"{local}{' (private notes)' if b.private else ''}"

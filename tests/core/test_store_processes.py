@@ -15,11 +15,12 @@ from reader.core import sidecar
 from reader.core.store import AnnotationStore, new_annotation, sidecar_path
 from reader.core.transcript import EpisodeMeta, Transcript
 
+WANTED_IN_SAVE = 5  # kills that must be seen landing between "begin" and "ok"
 TEXT = " ".join(f"Sentence number {i} of the long interview about floods." for i in range(400))
 
 # A child process: opens the store of <folder>/episode.md (text from <folder>/text.txt), waits
-# for <folder>/go (if given), then adds <count> annotations (count 0: forever), printing each id
-# once add() has returned, i.e. once its save is acknowledged.
+# for <folder>/go (if given), then adds <count> annotations (count 0: forever), printing
+# "begin <id>" just before add() and "ok <id>" once it has returned (its save is acknowledged).
 CHILD = r"""
 import sys, time
 from pathlib import Path
@@ -38,10 +39,23 @@ if go:
 i = 0
 while count == 0 or i < count:
     start = (i * 37) % (len(text) - 40)
-    ann = store.add(new_annotation(text, start, start + 20, note=f"{sys.argv[4]} {i}"))
-    print(ann.id, flush=True)
+    ann = new_annotation(text, start, start + 20, note=f"{sys.argv[4]} {i}")
+    print("begin", ann.id, flush=True)
+    store.add(ann)
+    print("ok", ann.id, flush=True)
     i += 1
 """
+
+
+def _acknowledged(out: str) -> list[str]:
+    return [line.split()[1] for line in out.splitlines() if line.startswith("ok ")]
+
+
+def _in_flight(out: str) -> str | None:
+    """The id whose add() had begun but not returned when the child stopped, if any."""
+    lines = out.splitlines()
+    last = lines[-1].split() if lines else []
+    return last[1] if len(last) == 2 and last[0] == "begin" else None
 
 
 def _transcript(folder: Path) -> Transcript:
@@ -74,7 +88,7 @@ def test_processes_adding_at_once_keep_all_annotations(tmp_path, writers):
     for proc in children:
         out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
-        ids.append(out.split())
+        ids.append(_acknowledged(out))
     assert [len(i) for i in ids] == [count] * writers
 
     store = AnnotationStore.open(t)
@@ -87,7 +101,8 @@ def test_processes_adding_at_once_keep_all_annotations(tmp_path, writers):
 
 def test_killed_saves_never_lose_acknowledged_annotations(tmp_path):
     """SIGKILL a process that saves in a loop, many times: the sidecar always parses and holds
-    every annotation whose save returned (was printed)."""
+    every annotation whose save returned ("ok"). Kills are repeated, at random moments, until
+    enough of them are seen to land inside a save (between "begin" and "ok")."""
     t = _transcript(tmp_path)
     seed = AnnotationStore.open(t)
     for i in range(300):  # a sidecar of some size, so that kills land inside writes
@@ -95,18 +110,25 @@ def test_killed_saves_never_lose_acknowledged_annotations(tmp_path):
     acknowledged = {a.id for a in seed.annotations}
     path = sidecar_path(t.path)
     rng = random.Random(1962)
-    for _round in range(25):
-        proc = _child(tmp_path, 0, name=f"round{_round}")
+    rounds = in_save = 0
+    deadline = time.monotonic() + 90
+    while rounds < 25 or in_save < WANTED_IN_SAVE:
+        assert time.monotonic() < deadline, f"{in_save} of {rounds} kills landed inside a save"
+        proc = _child(tmp_path, 0, name=f"round{rounds}")
         time.sleep(rng.uniform(0.0, 0.25))
         proc.kill()
         out, _err = proc.communicate(timeout=30)
-        acknowledged.update(out.split())
+        acknowledged.update(_acknowledged(out))
+        in_flight = _in_flight(out)
+        in_save += in_flight is not None
+        rounds += 1
 
         parsed = sidecar.parse(path.read_bytes())  # never truncated or half written
         on_disk = {i["id"] for i in parsed.items if not i.get("deleted")}
         missing = acknowledged - on_disk
-        assert not missing, f"round {_round}: {len(missing)} acknowledged annotations lost"
+        assert not missing, f"round {rounds}: {len(missing)} acknowledged annotations lost"
 
+    assert in_save >= WANTED_IN_SAVE
     store = AnnotationStore.open(t)
     assert store.errors == [] and {a.id for a in store.annotations} >= acknowledged
     store.add(new_annotation(TEXT, 0, 10))  # the first save sweeps temp files of killed saves

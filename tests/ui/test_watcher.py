@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -64,13 +65,32 @@ def test_a_deletion_elsewhere_is_honoured(qtbot, tmp_path):
     assert sidecar_path(path).exists()
 
 
+def _selectors(path: Path) -> dict[str, dict]:
+    """id → (TextPositionSelector, x-status, textSha256) as written in the sidecar."""
+    page = json.loads(sidecar_path(path).read_text("utf-8"))
+    out = {}
+    for item in page["items"]:
+        (position,) = [s for s in item["target"]["selector"] if s["type"] == "TextPositionSelector"]
+        out[item["id"]] = {
+            "start": position["start"],
+            "end": position["end"],
+            "status": item.get("x-status", "anchored"),
+            "sha": page["document"]["textSha256"],
+        }
+    return out
+
+
 def test_edited_transcript_is_reanchored_and_the_user_told(qtbot, tmp_path):
     lib = write_library(tmp_path / "lib")
     path = lib / "alpha.md"
-    kept = _annotate_elsewhere(path, "being asked what you need")
-    lost = _annotate_elsewhere(path, "Respite that is planned")
+    kept_quote, lost_quote = "being asked what you need", "Respite that is planned"
+    kept = _annotate_elsewhere(path, kept_quote)
+    lost = _annotate_elsewhere(path, lost_quote)
     window = _open_alpha(qtbot, lib)
     assert str(window.transcript.path) == str(path)
+    old_text = window.transcript.text
+    old_start = old_text.index(kept_quote)
+    assert window.model.get(kept).start == old_start
     watcher = _watcher(window)
     text = path.read_text("utf-8")
     edited = text.replace("AL Welcome", "AL Hello and welcome").replace(
@@ -78,13 +98,38 @@ def test_edited_transcript_is_reanchored_and_the_user_told(qtbot, tmp_path):
     )
     with qtbot.waitSignal(watcher.reanchored, timeout=5000) as signal:
         path.write_text(edited, "utf-8")
+    # the kept passage is found word for word (not "moved"), the other one is gone
     assert signal.args == [str(path), 0, 1]
-    qtbot.waitUntil(lambda: "Hello and welcome" in window.transcript.text, timeout=5000)
-    assert window.model.get(kept).status == "anchored"
-    assert window.model.get(lost).status == "orphaned"
-    assert (
-        window.transcript.text.startswith("Hello and welcome") or "Hello" in window.transcript.text
-    )
+    new_text = load_transcript(path).text
+    assert window.transcript.text == new_text and new_text != old_text
+    new_start = new_text.index(kept_quote)
+    assert new_start == old_start + len("Hello and ")
+    expected = "Reloaded: 1 annotation moved, 1 lost its passage (see Lost passages)"
+    qtbot.waitUntil(lambda: window.status_label.text() == expected, timeout=5000)
+
+    moved, orphan = window.model.get(kept), window.model.get(lost)
+    assert (moved.status, moved.start, moved.end) == (
+        "anchored", new_start, new_start + len(kept_quote)
+    )  # fmt: skip
+    assert new_text[moved.start : moved.end] == kept_quote
+    assert orphan.status == "orphaned" and orphan.exact == lost_quote
+    assert [a.id for a in window.model.store.orphans] == [lost]
+
+    # re-opening wrote nothing: the sidecar still has the old positions and text hash
+    new_sha = window.transcript.sha256
+    on_disk = _selectors(path)
+    assert on_disk[kept]["start"] == old_start and on_disk[kept]["sha"] != new_sha
+    assert on_disk[lost]["status"] == "anchored"
+
+    # the next save writes the new positions, the orphan's status and the new hash
+    start = new_text.index("Thank you")
+    window.model.add(new_annotation(new_text, start, start + len("Thank you")))
+    on_disk = _selectors(path)
+    assert {k: on_disk[k] for k in (kept, lost)} == {
+        kept: {"start": new_start, "end": new_start + len(kept_quote), "status": "anchored",
+               "sha": new_sha},
+        lost: {"start": orphan.start, "end": orphan.end, "status": "orphaned", "sha": new_sha},
+    }  # fmt: skip
 
 
 def test_conflict_copy_appearing_is_merged_and_set_aside(qtbot, tmp_path):
