@@ -47,12 +47,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .lexer import Raw, lex
-from .markup import html_to_markdown, render_inline, strip_templates
-from .speakers import Label, Speakers, find_speaker_key
+from .lexer import Raw, chunked_lines, lex, lex_lines
+from .markup import has_html, has_templates, html_to_markdown, render_inline, strip_templates
+from .speakers import KEY_MAX_BLOCKS, Label, Speakers, find_speaker_key
 from .transcript import Block, InlineSpan
 
-__all__ = ["Raw", "find_speaker_key", "lex", "parse_body", "prepare"]
+__all__ = ["KEY_MAX_BLOCKS", "Raw", "find_speaker_key", "lex", "lex_head", "parse_body", "prepare"]
 
 _TRAILING_PUNCT = ".,;:!?…\"'”’)]»"
 _CONVERSATIONAL = frozenset(
@@ -187,6 +187,25 @@ def prepare(body: str) -> str:
     """NFC-normalise, drop templates and rewrite raw HTML (see `markup`)."""
     body = unicodedata.normalize("NFC", body)
     return html_to_markdown(strip_templates(body))
+
+
+def lex_head(body: str, blocks: int, first: int = 1024) -> list[Raw]:
+    """``lex(prepare(body))[:blocks]``, preparing and lexing only as much as those blocks need.
+
+    The lexer reads lines left to right and never changes a block once a later one has begun,
+    so it stops once it has ``blocks`` blocks, and the lines are split off a chunk at a time
+    (``first`` characters, then twice as many each time).
+    `prepare` is applied a chunk at a time too when it only normalises (NFC never joins across
+    a ``"\\n"``, and it makes no ``<`` or ``{``); raw HTML and templates may span lines, so a
+    body with them is prepared whole.
+    """
+    if has_templates(body) or has_html(body):
+        return lex_lines(chunked_lines(prepare(body), first), stop=blocks)
+    return lex_lines(chunked_lines(body, first, prepare=_nfc), stop=blocks)
+
+
+def _nfc(text: str) -> str:
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def parse_body(

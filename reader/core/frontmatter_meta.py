@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 import yaml
 from yaml.events import AliasEvent
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -47,6 +47,18 @@ _CP1252_HIGH = {
 }
 # C0/C1 control characters other than tab and newline: never part of what was said
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# In valid UTF-8 a C0 control or DEL is that very byte, a C1 control is 0xC2 0x80-0x9F: the
+# bytes are checked for them (much faster than the pattern above on the text).
+_C0_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_C0_TO_NUL = bytes(0 if b in _C0_BYTES else 1 for b in range(256))
+_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+
+
+def _utf8_has_control(data: bytes) -> bool:
+    """True when valid UTF-8 ``data`` holds a character that `_CONTROL` matches."""
+    if b"\x00" in data.translate(_C0_TO_NUL):
+        return True
+    return b"\xc2" in data and _C1_UTF8.search(data) is not None
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -93,6 +105,7 @@ def decode_bytes(data: bytes) -> tuple[str | None, str, list[str], list[str]]:
     errors: list[str] = []
     encoding = "utf-8"
     text: str | None = None
+    valid_utf8 = False  # decoded as strict UTF-8 (``data`` is then checked for controls)
     if data.startswith(codecs.BOM_UTF32_LE) or data.startswith(codecs.BOM_UTF32_BE):
         encoding = "utf-32"
     elif data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
@@ -115,20 +128,22 @@ def decode_bytes(data: bytes) -> tuple[str | None, str, list[str], list[str]]:
     else:
         try:
             text = data.decode(encoding)
+            valid_utf8 = True
         except UnicodeDecodeError:
             text, encoding = _decode_legacy(data)
             what = "invalid bytes replaced" if encoding == "utf-8" else f"decoded as {encoding}"
             warnings.append(f"the file is not valid UTF-8; {what}")
-    if "\x00" in text:
+    # in valid UTF-8 a NUL or CR character is that very byte: found faster in the bytes
+    if b"\x00" in data if valid_utf8 else "\x00" in text:
         errors.append("not a text file (it contains NUL characters)")
         return None, encoding, warnings, errors
     if text.startswith("\ufeff"):
         text = text[1:]
-    if "\r" in text:
+    if b"\r" in data if valid_utf8 else "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _CONTROL.search(text):
+    if (not valid_utf8 or _utf8_has_control(data)) and _CONTROL.search(text):
         text = _CONTROL.sub(" ", text)
-    if not text.strip():
+    if not text or text.isspace():
         warnings.append("the file is empty" if not data else "the file is empty (only blank lines)")
     return text, encoding, warnings, errors
 
@@ -149,37 +164,71 @@ class FrontMatter:
 
 
 _YAML_OPEN = re.compile(r"---[ \t]*\n")
-_YAML_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 _TOML_OPEN = re.compile(r"\+\+\+[ \t]*\n")
-_TOML_CLOSE = re.compile(r"^\+\+\+[ \t]*$", re.M)
 
 
-def split_front_matter(text: str) -> FrontMatter:
+def _close_at(text: str, start: int, markers: tuple[str, ...]) -> tuple[int, int] | None:
+    r"""(start, end) of the first line from ``start`` that is a marker then spaces or tabs.
+
+    ``text[start - 1]`` is the ``"\\n"`` that ends the opening line. The end excludes the
+    line's ``"\\n"``. Faster than a multi-line regular expression search.
+    """
+    found: tuple[int, int] | None = None
+    limit = len(text)
+    for marker in markers:
+        needle = "\n" + marker
+        pos = start - 1
+        while True:
+            i = text.find(needle, pos, limit)
+            if i < 0:
+                break
+            k = i + len(needle)
+            while k < len(text) and text[k] in " \t":
+                k += 1
+            if k == len(text) or text[k] == "\n":
+                found = (i + 1, k)
+                limit = i  # a later marker must close before this one
+                break
+            pos = i + 1
+    return found
+
+
+_YAML_MARKERS = ("---", "...")
+_TOML_MARKERS = ("+++",)
+
+
+def split_front_matter(text: str, body_chars: int | None = None) -> FrontMatter:
     """Split ``text`` (already decoded, ``"\\n"`` line ends) into front matter and body.
 
     Only a line that is exactly ``---`` (or ``+++`` for TOML) closes the block, so values that
     contain ``---`` do not break it. Unterminated front matter gives a warning and the whole
-    text is treated as the body.
+    text is treated as the body. With ``body_chars``, ``body`` is only the body's first
+    ``body_chars`` characters (no copy of a long text).
     """
-    fm = FrontMatter(body=text)
-    if _YAML_OPEN.match(text):
+    fm = FrontMatter(body=text if body_chars is None else text[:body_chars])
+    if text.startswith("---"):
+        m = _YAML_OPEN.match(text)
         kind: FrontMatterKind = "yaml"
-        close = _YAML_CLOSE
-        start = _YAML_OPEN.match(text).end()  # type: ignore[union-attr]
-    elif _TOML_OPEN.match(text):
+        markers: tuple[str, ...] = _YAML_MARKERS
+    elif text.startswith("+++"):
+        m = _TOML_OPEN.match(text)
         kind = "toml"
-        close = _TOML_CLOSE
-        start = _TOML_OPEN.match(text).end()  # type: ignore[union-attr]
+        markers = _TOML_MARKERS
     else:
         return fm
-    m = close.search(text, start)
     if m is None:
+        return fm
+    start = m.end()
+    close = _close_at(text, start, markers)
+    if close is None:
         fm.warnings.append(f"unterminated {kind.upper()} front matter; read as plain text")
         return fm
-    raw = text[start : m.start()]
-    body_start = m.end() + 1 if m.end() < len(text) else m.end()
+    raw = text[start : close[0]]
+    body_start = close[1] + 1 if close[1] < len(text) else close[1]
     fm.kind = kind
-    fm.body = text[body_start:]
+    fm.body = (
+        text[body_start:] if body_chars is None else text[body_start : body_start + body_chars]
+    )
     if len(raw) > MAX_FRONT_MATTER_CHARS:
         fm.errors.append("front matter is too large")
         return fm
@@ -204,19 +253,146 @@ class _AliasLimitError(yaml.YAMLError):
     pass
 
 
-class BoundedSafeLoader(yaml.SafeLoader):
-    """A SafeLoader that refuses documents with too many aliases or a huge expanded size."""
+#: libyaml's parser and composer (C) when PyYAML was built with it, else the pure-Python ones.
+#: The constructor is `SafeConstructor` either way: no ``!!python/*`` tag is ever constructed.
+HAVE_LIBYAML = bool(getattr(yaml, "__with_libyaml__", False)) and hasattr(yaml, "CSafeLoader")
+
+
+class PyBoundedSafeLoader(yaml.SafeLoader):
+    """The pure-Python SafeLoader, counting aliases while composing (it stops at the limit)."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._alias_count = 0
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(AliasEvent):
             self._alias_count += 1
             if self._alias_count > MAX_ALIASES:
                 raise _AliasLimitError(f"more than {MAX_ALIASES} YAML aliases")
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
+
+
+# plain scalar → its implicit tag: with no path resolvers (none in a SafeLoader) the tag of a
+# plain scalar depends on its text alone
+_RESOLVED: dict[str, str] = {}
+
+if HAVE_LIBYAML:
+
+    class BoundedSafeLoader(yaml.CSafeLoader):
+        """A SafeLoader on libyaml. Its C composer cannot be hooked, so the aliases and the
+        expanded size are bounded after composing, by `_check_graph` (libyaml itself refuses
+        nesting deeper than 1,000 levels; `_check_graph` refuses more than 200)."""
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            """`Resolver.resolve`, remembering the tags of short plain scalars (``title``,
+            ``true``, ``2020-01-02``…), the same in every front matter."""
+            if kind is ScalarNode and implicit[0] and not self.yaml_path_resolvers:
+                tag = _RESOLVED.get(value)
+                if tag is None:
+                    tag = super().resolve(kind, value, implicit)
+                    if len(value) <= 64 and len(_RESOLVED) < 4096:
+                        _RESOLVED[value] = tag
+                return tag
+            return super().resolve(kind, value, implicit)
+
+else:  # pragma: no cover - PyYAML without libyaml
+    BoundedSafeLoader = PyBoundedSafeLoader  # type: ignore[assignment,misc]
+
+
+def _check_graph(root: Node) -> None:
+    """Refuse a composed document with too many aliases, too deep, or too large expanded.
+
+    A composer (libyaml's too) gives an alias as the very node object it names, so every visit
+    to a node already seen is one alias: counting them needs no hook in the composer. A
+    document without aliases is a tree of at most ``MAX_EXPANDED_NODES`` nodes; one with
+    aliases gets the memoised expansion count of `_expanded_size`.
+    """
+    seen: set[int] = set()
+    aliases = 0
+    level: list[Node] = [root]
+    depth = 0
+    while level:
+        if depth > 200:
+            raise _AliasLimitError("YAML nesting is too deep")
+        below: list[Node] = []
+        for node in level:
+            key = id(node)
+            if key in seen:
+                aliases += 1
+                if aliases > MAX_ALIASES:
+                    raise _AliasLimitError(f"more than {MAX_ALIASES} YAML aliases")
+                continue
+            seen.add(key)
+            value = node.value
+            if isinstance(value, list):
+                if isinstance(node, MappingNode):
+                    for k, v in value:
+                        below.append(k)
+                        below.append(v)
+                else:
+                    below.extend(value)
+        level = below
+        depth += 1
+    if aliases:
+        _expanded_size(root)
+    elif len(seen) > MAX_EXPANDED_NODES:
+        raise _AliasLimitError("YAML aliases expand to too large a document")
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
+# scalar tags whose `SafeConstructor` method returns the value directly (no generator)
+_PLAIN_SCALAR_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}" for t in ("null", "bool", "int", "float", "timestamp")
+)
+
+
+class _NotPlain(Exception):
+    """The document needs the full constructor (another tag, a merge key, a complex key)."""
+
+
+def _construct_plain(loader: Any, root: Node) -> Any:
+    """What ``loader.construct_document(root)`` gives, for a plain tree (the common case).
+
+    Plain: no aliases, at most ``MAX_EXPANDED_NODES`` nodes nested at most 200 deep, strings,
+    null, booleans, numbers and timestamps (built by the loader's own `SafeConstructor`
+    methods), lists and mappings with scalar keys, without ``<<`` merge or ``=`` value keys.
+    Anything else raises `_NotPlain`, and `_check_graph` and the general constructor decide.
+    Several times faster than they are, which keep per-node state for aliases and recursion.
+    """
+    seen: set[int] = set()
+    constructors = loader.yaml_constructors
+
+    def build(node: Node, depth: int) -> Any:
+        key = id(node)
+        if key in seen or depth > 200:
+            raise _NotPlain  # an alias (the very node again), or deep nesting
+        seen.add(key)
+        cls = node.__class__
+        tag = node.tag
+        if cls is ScalarNode:
+            if tag == _STR_TAG:
+                return node.value
+            if tag in _PLAIN_SCALAR_TAGS:
+                return constructors[tag](loader, node)
+        elif cls is MappingNode:
+            if tag == _MAP_TAG:
+                out: dict[Any, Any] = {}
+                for key_node, value_node in node.value:
+                    if key_node.__class__ is not ScalarNode:
+                        raise _NotPlain
+                    out[build(key_node, depth + 1)] = build(value_node, depth + 1)
+                return out
+        elif cls is SequenceNode and tag == _SEQ_TAG:
+            return [build(child, depth + 1) for child in node.value]
+        raise _NotPlain
+
+    data = build(root, 0)
+    if len(seen) > MAX_EXPANDED_NODES:
+        raise _NotPlain
+    return data
 
 
 def _expanded_size(root: Node) -> int:
@@ -254,21 +430,44 @@ def _expanded_size(root: Node) -> int:
 
 
 def load_yaml(raw: str, errors: list[str]) -> Any:
-    """Load one YAML document safely; on any problem append an error and return None."""
-    loader = BoundedSafeLoader(raw)
+    """Load one YAML document safely; on any problem append an error and return None.
+
+    With libyaml, a document it cannot parse is parsed again by the pure-Python parser, so the
+    documents accepted and the error messages are those of the pure-Python loader.
+    """
+    if BoundedSafeLoader is not PyBoundedSafeLoader:
+        result = _load_yaml_with(BoundedSafeLoader, raw, errors, retry=True)
+        if result is not _RETRY:
+            return result
+    return _load_yaml_with(PyBoundedSafeLoader, raw, errors, retry=False)
+
+
+_RETRY = object()
+
+
+def _load_yaml_with(cls: Any, raw: str, errors: list[str], *, retry: bool) -> Any:
+    loader = cls(raw)
     try:
         node = loader.get_single_node()
         if node is None:
             return {}
-        _expanded_size(node)
+        try:
+            return _construct_plain(loader, node)
+        except Exception:  # not plain, or a bad value: decided below, in the usual order
+            pass  # (the limits are checked before any value is built, as always)
+        _check_graph(node)
         return loader.construct_document(node)
     except _AliasLimitError as exc:
         errors.append(f"front matter refused: {exc}")
     except yaml.constructor.ConstructorError as exc:
         errors.append(f"front matter refused: {_one_line(str(exc.problem or exc))}")
     except yaml.YAMLError as exc:
+        if retry:
+            return _RETRY
         errors.append(f"invalid YAML front matter: {_one_line(str(exc))}")
     except (RecursionError, ValueError, TypeError, OverflowError) as exc:
+        if retry:
+            return _RETRY
         errors.append(f"invalid YAML front matter: {_one_line(str(exc))}")
     finally:
         loader.dispose()
@@ -292,10 +491,23 @@ def _one_line(message: str) -> str:
 # Values → metadata
 
 
+_JSON_ATOMS = (str, int, bool, type(None))
+
+
 def json_safe(value: Any, depth: int = 0) -> Any:
     """A JSON-serialisable copy of a front-matter value (dates → ISO strings)."""
     if depth > 50:
         return None
+    kind = type(value)
+    if kind in _JSON_ATOMS:
+        return value
+    if depth < 50:  # the children are kept as they are when they are strings (the common case)
+        if kind is list:
+            return [v if type(v) is str else json_safe(v, depth + 1) for v in value]
+        if kind is dict:
+            return {
+                str(k): v if type(v) is str else json_safe(v, depth + 1) for k, v in value.items()
+            }
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
@@ -316,7 +528,9 @@ def clean_str(value: Any) -> str | None:
     if value is None or isinstance(value, (dict, list, tuple, bool)):
         return None
     text = " ".join(str(value).split())
-    return unicodedata.normalize("NFC", text) or None
+    if not text.isascii():  # ASCII is NFC already
+        text = unicodedata.normalize("NFC", text)
+    return text or None
 
 
 _ISO_DATE = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?\s*$")
@@ -414,7 +628,8 @@ _HONORIFIC = re.compile(
 
 def strip_honorific(name: str) -> str:
     """``Dr Mark Robinson`` → ``Mark Robinson`` (one leading title, case-insensitive)."""
-    return _HONORIFIC.sub("", name)
+    m = _HONORIFIC.match(name)  # anchored: the same as ``_HONORIFIC.sub("", name)``
+    return name[m.end() :] if m else name
 
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
@@ -423,7 +638,7 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
 def speaker_name(value: str) -> str:
     """A displayable speaker name: quotes stripped, slugs (``robert-jolly``) prettified."""
     name = value.strip().strip("\"'“”‘’").strip()
-    if _SLUG.match(name):
+    if "-" in name and _SLUG.match(name):
         name = " ".join(w.capitalize() for w in name.split("-"))
     return name
 
@@ -442,15 +657,17 @@ def merge_speakers(*lists: list[str]) -> list[str]:
             name = speaker_name(item)
             if not name:
                 continue
-            key = _HONORIFIC.sub("", name).casefold()
-            parts = [x.strip() for x in key.split(",")]
-            if len(parts) > 1 and all(x in seen or x in firsts for x in parts):
-                continue  # "Natalie, Harriet, Jade" when each is already listed
-            if key in seen or (len(key.split()) == 1 and key in firsts):
+            key = strip_honorific(name).casefold()
+            if "," in key:
+                parts = [x.strip() for x in key.split(",")]
+                if all(x in seen or x in firsts for x in parts):
+                    continue  # "Natalie, Harriet, Jade" when each is already listed
+            words = key.split()
+            if key in seen or (len(words) == 1 and key in firsts):
                 continue
             seen.add(key)
-            if len(key.split()) > 1:
-                firsts.add(key.split()[0])
+            if len(words) > 1:
+                firsts.add(words[0])
             out.append(name)
     return out
 
@@ -460,15 +677,24 @@ def collect_urls(value: Any, out: list[str], depth: int = 0) -> None:
     if depth > 20:
         return
     if isinstance(value, str):
-        s = value.strip()
-        if s.lower().startswith(("http://", "https://")) and " " not in s and s not in out:
-            out.append(s)
-    elif isinstance(value, dict):
-        for v in value.values():
-            collect_urls(v, out, depth + 1)
+        if "://" in value:  # cheap test first: most strings are no URL
+            s = value.strip()
+            if s.lower().startswith(("http://", "https://")) and " " not in s and s not in out:
+                out.append(s)
+        return
+    if isinstance(value, dict):
+        values: Any = value.values()
     elif isinstance(value, (list, tuple)):
-        for v in value:
+        values = value
+    else:
+        return
+    for v in values:
+        if type(v) is not str:
             collect_urls(v, out, depth + 1)
+        elif "://" in v and depth < 20:  # the string case above, inline
+            s = v.strip()
+            if s.lower().startswith(("http://", "https://")) and " " not in s and s not in out:
+                out.append(s)
 
 
 _SMALL_WORDS = frozenset(
@@ -478,26 +704,80 @@ _SEASON_EPISODE = re.compile(r"^s\d{1,3}e\d{1,4}$", re.I)
 TITLE_SAMPLE_CHARS = 16384
 
 
+_STEM_SEPARATORS = re.compile(r"[-_]+")
+
+
 def _stem_words(path: Path) -> list[str]:
     name = path.name
+    lower = name.lower()
     for suffix in (".markdown", ".md", ".txt"):
-        if name.lower().endswith(suffix):
+        if lower.endswith(suffix):
             name = name[: -len(suffix)]
             break
-    return re.sub(r"[-_]+", " ", name).split()
+    return _STEM_SEPARATORS.sub(" ", name).split()
 
 
-def _casing_in(word: str, sample: str) -> str | None:
+# non-ASCII characters that a case-insensitive pattern matches with an ASCII letter
+_ASCII_CASE_EXTRAS = {"i": "\u0130\u0131", "s": "\u017f", "k": "\u212a"}
+_ASCII_CASE_EXTRA_CHARS = "".join(_ASCII_CASE_EXTRAS.values())
+
+
+def _word_pattern(word: str) -> re.Pattern[str]:
+    """``word`` alone (not inside a longer word, a name or a number), in any case.
+
+    The same matches as ``(?<![\\w.-])WORD(?![\\w-])`` with `re.IGNORECASE`, but for an ASCII
+    word the letters are spelled as classes (``[aA]``) and the look-behind follows the word:
+    the regular-expression engine can then skip ahead to the first letter's occurrences
+    instead of testing the look-behind at every position (several times faster on 16 KB).
+    """
+    if not word.isascii():
+        return re.compile(rf"(?<![\w.-]){re.escape(word)}(?![\w-])", re.I)
+    parts = []
+    for c in word:
+        if c.isalpha():
+            low = c.lower()
+            parts.append(f"[{low}{c.upper()}{_ASCII_CASE_EXTRAS.get(low, '')}]")
+        else:
+            parts.append(re.escape(c))
+    spelled = "".join(parts)
+    return re.compile(rf"{spelled}(?<![\w.-]{spelled})(?![\w-])")
+
+
+def _folded(sample: str) -> str | None:
+    """``sample.lower()`` when its characters line up with ``sample``'s and none of them is a
+    non-ASCII match of an ASCII letter (then an ASCII word's matches are found in it), else
+    None."""
+    folded = sample.lower()
+    if len(folded) != len(sample) or any(c in sample for c in _ASCII_CASE_EXTRA_CHARS):
+        return None
+    return folded
+
+
+def _casing_in(word: str, sample: str, folded: str | None = None) -> str | None:
     """How ``sample`` writes ``word`` when it is special (``JS``, ``AI``, ``GitHub``), else None.
 
     The special form must occur at least twice and at least as often as the plain capitalised
     form, so ``it`` stays ``It`` in a text that says "IT" once and "It" at many sentence starts.
+    ``folded``: `_folded` of ``sample``, to find an ASCII word's candidates with `str.find`.
     """
     if not sample or len(word) > 30:
         return None
-    counts: Counter[str] = Counter(
-        m.group() for m in re.finditer(rf"(?<![\w.-]){re.escape(word)}(?![\w-])", sample, re.I)
-    )
+    pattern = _word_pattern(word)
+    if folded is not None and word.isascii():
+        # the same matches as ``finditer``: each match is an occurrence in ``folded``
+        forms: list[str] = []
+        low = word.lower()
+        pos = folded.find(low)
+        while pos >= 0:
+            m = pattern.match(sample, pos)
+            if m is not None:
+                forms.append(m.group())
+                pos = folded.find(low, m.end())
+            else:
+                pos = folded.find(low, pos + 1)
+        counts: Counter[str] = Counter(forms)
+    else:
+        counts = Counter(m.group() for m in pattern.finditer(sample))
     plain = {word.lower(), word.lower().capitalize()}
     special = [(n, form) for form, n in counts.items() if form not in plain]
     if not special:
@@ -518,9 +798,12 @@ def prettify_stem(path: Path, sample: str = "") -> str:
     if not words:
         return path.name or "Untitled"
     out: list[str] = []
+    folded = _folded(sample) if sample else None
     for i, word in enumerate(words):
         low = word.lower()
-        special = _casing_in(word, sample) if any(c.isalpha() for c in word) else None
+        special = (
+            _casing_in(word, sample, folded) if sample and any(c.isalpha() for c in word) else None
+        )
         if special:
             out.append(special)
         elif _SEASON_EPISODE.match(word):

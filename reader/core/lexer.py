@@ -7,6 +7,7 @@ and fenced code (kept as plain paragraphs). Indented lines are prose, never code
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 
@@ -67,8 +68,18 @@ def _indent(prefix: str) -> int:
     return len(prefix.expandtabs(4))
 
 
-def lex(body: str) -> list[Raw]:
-    """Split the body into raw blocks (see the module docstring)."""
+def lex(body: str, stop: int = 0) -> list[Raw]:
+    """Split the body into raw blocks (see the module docstring).
+
+    With ``stop``, lexing ends as soon as ``stop`` blocks are out: all of them are final (a
+    block is never changed once a later one has begun), so they are ``lex(body)[:stop]``.
+    """
+    return lex_lines(body.split("\n"), stop)
+
+
+def lex_lines(lines: Iterable[str], stop: int = 0) -> list[Raw]:
+    """`lex` of the text whose lines (split at ``"\\n"``) are ``lines``, read only as far as
+    needed: with ``stop``, no line after the one that completes the ``stop`` first blocks."""
     out: list[Raw] = []
     cur: Raw | None = None
     fence: str | None = None
@@ -80,7 +91,20 @@ def lex(body: str) -> list[Raw]:
             out.append(cur)
         cur = None
 
-    for line in body.split("\n"):
+    for line in lines:
+        if stop and len(out) >= stop:
+            return out[:stop]
+        if fence is None and line[:1].isalpha():
+            # prose (the common line): no block marker starts with a letter, so this is the
+            # paragraph branch at the end of the loop
+            if cur is None:
+                list_stack.clear()
+                cur = Raw("para")
+            stripped = line.rstrip()
+            if stripped.endswith("\\") and not stripped.endswith("\\\\"):
+                stripped = stripped[:-1].rstrip()  # a hard line break
+            cur.lines.append(stripped)
+            continue
         if fence is not None:
             stripped = line.strip()
             if stripped.startswith(fence) and stripped.strip(fence[0]) == "":
@@ -158,10 +182,30 @@ def lex(body: str) -> list[Raw]:
         if stripped:
             cur.lines.append(stripped)
     flush()
-    return out
+    return out[:stop] if stop else out
 
 
 def _para_continues(m: re.Match[str]) -> bool:
     """An ordered marker other than ``1.`` does not interrupt a paragraph (hard-wrapped prose)."""
     marker = m[2]
     return marker[0].isdigit() and marker[:-1] != "1"
+
+
+def chunked_lines(
+    text: str, first: int = 1024, prepare: Callable[[str], str] | None = None
+) -> Iterator[str]:
+    """``text.split("\\n")``, lazily: the text is split a chunk at a time (``first``
+    characters then twice as many each time, each cut before a ``"\\n"``), and each chunk is
+    passed through ``prepare`` first when given (a rewrite that never crosses a line end)."""
+    pos = 0
+    size = first
+    while True:
+        end = text.find("\n", pos + size)
+        chunk = text[pos:] if end < 0 else text[pos:end]
+        if prepare is not None:
+            chunk = prepare(chunk)
+        yield from chunk.split("\n")
+        if end < 0:
+            return
+        pos = end + 1
+        size *= 2

@@ -66,7 +66,7 @@ _ANCHOR_TEXT_MAX = 2000
 
 def strip_templates(text: str) -> str:
     """Remove Hugo shortcodes and Liquid tags (template code, not transcript content)."""
-    if "{{" not in text and "{%" not in text:
+    if not has_templates(text):  # one-character search first: fast on long text
         return text
     return _TEMPLATE.sub("", text)
 
@@ -96,8 +96,20 @@ def _anchors_to_markdown(text: str) -> str:
     return "".join(out)
 
 
+def has_html(text: str) -> bool:
+    """True when `html_to_markdown` would change ``text`` (an HTML tag or comment in it)."""
+    return "<" in text and ("<!--" in text or _HAS_HTML.search(text) is not None)
+
+
+def has_templates(text: str) -> bool:
+    """True when `strip_templates` may change ``text`` (a ``{{`` or ``{%`` in it)."""
+    return "{" in text and ("{{" in text or "{%" in text)
+
+
 def html_to_markdown(text: str) -> str:
     """Rewrite raw HTML into Markdown-ish text; a cheap no-op when there is no HTML."""
+    if "<" not in text:
+        return text
     if "<!--" in text:
         text = _COMMENT.sub("", text)
     if not _HAS_HTML.search(text):

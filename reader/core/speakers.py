@@ -62,7 +62,13 @@ def _key_line(line: str) -> tuple[str, str] | None:
     return None
 
 
-def find_speaker_key(raws: list[Raw], max_blocks: int = 5) -> tuple[dict[str, str], set[int]]:
+#: how many raw blocks at the top of the body `find_speaker_key` reads
+KEY_MAX_BLOCKS = 5
+
+
+def find_speaker_key(
+    raws: list[Raw], max_blocks: int = KEY_MAX_BLOCKS
+) -> tuple[dict[str, str], set[int]]:
     """The key (label → name) from the first blocks, and the indices of the key blocks."""
     key: dict[str, str] = {}
     key_blocks: set[int] = set()
@@ -71,19 +77,18 @@ def find_speaker_key(raws: list[Raw], max_blocks: int = 5) -> tuple[dict[str, st
             if key:
                 break
             continue
-        parsed = [_key_line(line) for line in raw.lines]
-        real = [p for p in parsed if p]
-        if not real:
+        # every line a key line or a bare name ("Nancy"), and at least one key line: bare names
+        # are key entries only next to real key lines (prose fails at its first line)
+        parsed: list[tuple[str, str] | None] = []
+        for line in raw.lines:
+            p = _key_line(line)
+            if p is None and not _BARE_NAME.match(line.strip()):
+                break
+            parsed.append(p)
+        if len(parsed) != len(raw.lines) or not any(parsed):
             if key:
                 break
             continue
-        if len(real) != len(parsed):
-            # bare names ("Nancy") are key entries only next to real key lines
-            pairs = zip(parsed, raw.lines, strict=True)
-            if not all(p or _BARE_NAME.match(line.strip()) for p, line in pairs):
-                if key:
-                    break
-                continue
         for p, line in zip(parsed, raw.lines, strict=True):
             label, name = p if p else (line.strip(), line.strip())
             key.setdefault(label, name)

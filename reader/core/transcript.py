@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import datetime as _dt
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,6 +126,17 @@ def text_sha256(text: str) -> str:
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 _HEAD_BYTES = 64 * 1024
+_MODULES: list[Any] = []
+
+
+def _parser_modules() -> tuple[Any, Any, Any]:
+    """(body, frontmatter_meta, markup), imported on first use: they import YAML and TOML, and
+    body and markup import this module. Cheaper per call than a ``from . import`` each time."""
+    if not _MODULES:
+        from . import body, frontmatter_meta, markup
+
+        _MODULES.extend((body, frontmatter_meta, markup))
+    return _MODULES[0], _MODULES[1], _MODULES[2]
 
 
 def load_transcript(path: Path) -> Transcript:
@@ -182,83 +194,109 @@ def read_metadata(path: Path) -> EpisodeMeta:
     title, the title is the first heading when it is a real title (not "Break: [14:22]" or
     "Transcript"), else the file name title-cased with the body's own spelling of its words
     (``js-party-200.md`` → "JS Party 200"); `load_transcript` gives the same title.
+    Only the blocks at the top of the body that the speaker key and the title need are lexed.
     """
-    from . import body as _body
-    from . import frontmatter_meta as fm
+    _body, fm, _ = _parser_modules()
 
-    path = Path(path)
-    meta = _empty_meta(path)
+    if not isinstance(path, Path):
+        path = Path(path)
+    meta = EpisodeMeta(path=path, title="")  # the title is set below, once known
     try:
-        data = _read_head(path)
+        data, st = _read_head(path)
     except OSError as exc:
+        meta.title = fm.prettify_stem(path)
         meta.errors.append(f"cannot read the file: {exc.strerror or exc}")
         _set_stat(meta, path)
         return meta
-    _set_stat(meta, path)
+    meta.size = st.st_size
+    meta.mtime = st.st_mtime
     text = _decode_into(meta, data)
     if text is None:
+        meta.title = fm.prettify_stem(path)
         return meta
-    split = fm.split_front_matter(text)
+    split = fm.split_front_matter(text, fm.TITLE_SAMPLE_CHARS)
     meta.front_matter = split.kind
     meta.warnings.extend(split.warnings)
     meta.errors.extend(split.errors)
     if split.data:
         fm.apply_front_matter(meta, split.data)
-    sample = split.body[: fm.TITLE_SAMPLE_CHARS]
-    raws = _body.lex(_body.prepare(sample))
+    sample = split.body
+    raws = _body.lex_head(sample, _body.KEY_MAX_BLOCKS)
     key, key_blocks = _body.find_speaker_key(raws)
-    blocks: list[Block] = []
-    first_heading = None
+    first_heading = ""
     for raw in [r for i, r in enumerate(raws[:4]) if i not in key_blocks][:2]:
         if raw.kind == "heading":
             first_heading = " ".join(raw.lines)
             break
-    if first_heading is None:
-        first_heading = ""
-    _finish_meta(meta, split.data, blocks, "", key, first_heading, sample)
+    _finish_meta(meta, split.data, [], "", key, first_heading, sample)
     return meta
 
 
-def _read_head(path: Path) -> bytes:
-    """The head of a file: 64 KiB cut at a line end, more while the front matter is open.
+def _read_exactly(fd: int, size: int) -> bytes:
+    """Up to ``size`` bytes from ``fd``: fewer only at the end of the file."""
+    data = os.read(fd, size)
+    if len(data) == size or not data:
+        return data
+    parts = [data]
+    got = len(data)
+    while got < size:
+        more = os.read(fd, size - got)
+        if not more:
+            break
+        parts.append(more)
+        got += len(more)
+    return b"".join(parts)
+
+
+def _read_rest(fd: int) -> bytes:
+    parts = []
+    while more := os.read(fd, 1 << 20):
+        parts.append(more)
+    return b"".join(parts)
+
+
+def _read_head(path: Path) -> tuple[bytes, os.stat_result]:
+    """The head of a file and its stat: 64 KiB cut at a line end, more while the front matter
+    is open.
 
     UTF-16/32 files (rare, with or without a BOM) are read whole, so that no cut splits a code
     unit. At least
     ``_HEAD_BYTES`` follow the front matter, so the body sample matches `load_transcript`'s.
     """
-    from .frontmatter_meta import _utf16_without_bom
-
-    with path.open("rb") as fh:
-        data = fh.read(_HEAD_BYTES)
+    fm = _parser_modules()[1]
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        st = os.fstat(fd)
+        data = _read_exactly(fd, _HEAD_BYTES)
         if len(data) < _HEAD_BYTES:
-            return data
+            return data, st
         if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (
-            b"\x00" in data and _utf16_without_bom(data)
+            b"\x00" in data and fm._utf16_without_bom(data)
         ):
-            if path.stat().st_size > MAX_FILE_BYTES:
-                return data[: len(data) & ~3]
-            return data + fh.read()
+            if st.st_size > MAX_FILE_BYTES:
+                return data[: len(data) & ~3], st
+            return data + _read_rest(fd), st
         if data.startswith((b"---", b"+++", b"\xef\xbb\xbf---", b"\xef\xbb\xbf+++")):
             # keep reading while the front matter may still be open (rare, bounded)
             extended = False
-            while b"\n---" not in data[3:] and b"\n+++" not in data[3:]:
-                more = fh.read(_HEAD_BYTES)
+            while data.find(b"\n---", 3) < 0 and data.find(b"\n+++", 3) < 0:
+                more = _read_exactly(fd, _HEAD_BYTES)
                 if not more or len(data) > MAX_FILE_BYTES:
                     break
                 data += more
                 extended = True
             if extended:
-                data += fh.read(_HEAD_BYTES)
-        cut = data.rfind(b"\n")
-        if cut > 0:
-            data = data[: cut + 1]
-        return data
+                data += _read_exactly(fd, _HEAD_BYTES)
+    finally:
+        os.close(fd)
+    cut = data.rfind(b"\n")
+    if cut > 0:
+        data = data[: cut + 1]
+    return data, st
 
 
 def _empty_meta(path: Path) -> EpisodeMeta:
-    from .frontmatter_meta import prettify_stem
-
-    return EpisodeMeta(path=path, title=prettify_stem(path))
+    return EpisodeMeta(path=path, title=_parser_modules()[1].prettify_stem(path))
 
 
 def _set_stat(meta: EpisodeMeta, path: Path) -> None:
@@ -271,9 +309,7 @@ def _set_stat(meta: EpisodeMeta, path: Path) -> None:
 
 
 def _decode_into(meta: EpisodeMeta, data: bytes) -> str | None:
-    from .frontmatter_meta import decode_bytes
-
-    text, encoding, warnings, errors = decode_bytes(data)
+    text, encoding, warnings, errors = _parser_modules()[1].decode_bytes(data)
     meta.encoding = encoding
     meta.warnings.extend(warnings)
     meta.errors.extend(errors)
@@ -291,10 +327,12 @@ def _finish_meta(
 ) -> None:
     """Title fallback (first heading, else the file name) and speakers merged with the key and
     the turns."""
-    from .frontmatter_meta import clean_str, merge_speakers, prettify_stem
-    from .markup import render_inline
+    _, fm, markup = _parser_modules()
+    clean_str, merge_speakers, prettify_stem = fm.clean_str, fm.merge_speakers, fm.prettify_stem
+    render_inline = markup.render_inline
 
-    if meta.title == prettify_stem(meta.path) and not clean_str(data.get("title")):
+    # (without a usable front-matter title, ``meta.title`` is still the file name's)
+    if not clean_str(data.get("title")):
         heading = first_heading
         if heading is None:
             # only a heading at the top of the body is a title (not a "Break" mid-way)

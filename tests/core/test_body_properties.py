@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -180,3 +181,73 @@ def test_first_name_labels_map_to_one_listed_person_or_stay(
             assert b.speaker == matches[0]
         else:
             assert b.speaker == b.label
+
+
+# --- the metadata fast paths give exactly what the full passes give ----------------------------
+
+
+@SETTINGS
+@given(
+    st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=12)), max_size=60),
+    st.integers(min_value=1, max_value=40),
+    st.integers(min_value=1, max_value=8),
+)
+def test_lex_head_is_the_head_of_the_full_lex(parts: list[str], first: int, blocks: int) -> None:
+    from reader.core.body import lex, lex_head, prepare
+
+    body = "".join(parts).replace("\r\n", "\n").replace("\r", "\n")
+    assert lex_head(body, blocks, first) == lex(prepare(body))[:blocks]
+
+
+@SETTINGS
+@given(st.text(alphabet=st.sampled_from(list("ab\n é\u0301")), max_size=200), st.integers(1, 30))
+def test_chunked_lines_split_like_split(text: str, first: int) -> None:
+    import unicodedata
+
+    from reader.core.lexer import chunked_lines
+
+    assert list(chunked_lines(text, first)) == text.split("\n")
+    nfc = [unicodedata.normalize("NFC", x) for x in text.split("\n")]
+    prepared = chunked_lines(text, first, prepare=lambda s: unicodedata.normalize("NFC", s))
+    assert list(prepared) == nfc
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=40), st.integers(min_value=0, max_value=6))
+def test_lex_stop_is_a_prefix(parts: list[str], stop: int) -> None:
+    from reader.core.lexer import lex
+
+    body = "".join(parts).replace("\r\n", "\n").replace("\r", "\n")
+    assert lex(body, stop) == lex(body)[:stop] if stop else lex(body, stop) == lex(body)
+
+
+@SETTINGS
+@given(st.text(alphabet=st.characters(max_codepoint=0x2FF, exclude_categories=["Cs"])))
+def test_control_characters_found_in_the_bytes(text: str) -> None:
+    from reader.core.frontmatter_meta import _CONTROL, _utf8_has_control
+
+    assert _utf8_has_control(text.encode("utf-8")) == bool(_CONTROL.search(text))
+
+
+@SETTINGS
+@given(st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=12)), max_size=80))
+def test_read_metadata_is_as_with_a_full_lex(
+    tmp_path_factory: pytest.TempPathFactory, parts: list[str]
+) -> None:
+    """`read_metadata` lexes only the head of the body: it gives exactly what lexing the whole
+    sample gave."""
+    import dataclasses
+
+    from reader.core import body as _body
+    from reader.core.transcript import read_metadata
+
+    def full_lex(body: str, blocks: int, first: int = 1024) -> list[_body.Raw]:
+        return _body.lex(_body.prepare(body))[:blocks]
+
+    path = tmp_path_factory.mktemp("meta") / "x.md"
+    path.write_bytes("".join(parts).encode("utf-8", "surrogatepass"))
+    fast = dataclasses.asdict(read_metadata(path))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_body, "lex_head", full_lex)
+        slow = dataclasses.asdict(read_metadata(path))
+    assert fast == slow

@@ -333,3 +333,92 @@ def test_check_json_reports_every_file_and_changes_nothing(
         else:
             where, needle = expected
             assert needle in " | ".join(entry[where]), (name, entry)
+
+
+# --- YAML front matter on libyaml ------------------------------------------------------------
+# The loader is built on libyaml's C parser when PyYAML has it. Its composer cannot be hooked, so
+# aliases and their expansion are counted after composing: these pin the same refusals (and the
+# same results and messages as the pure-Python loader) on both.
+
+YAML_REFUSED = {
+    "101 aliases": "a: &a x\nb: [" + ",".join(["*a"] * 101) + "]\n",
+    "aliases as keys and values": "a: &a k\nm: {" + ",".join(["*a: *a"] * 60) + "}\n",
+    "recursive alias": "a: &a [x, *a]\n",
+    "nesting over 200": "x: " + "[" * 250 + "]" * 250 + "\n",
+    "block nesting over 200": "".join(" " * i + "k:\n" for i in range(250)) + " " * 250 + "v\n",
+    "expansion": "a: &a [" + ",".join(["x"] * 600) + "]\nb: [" + ",".join(["*a"] * 99) + "]\n",
+    "python tag": "t: !!python/object/apply:os.system ['true']\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(YAML_REFUSED))
+def test_yaml_limits_hold_on_both_loaders(name: str) -> None:
+    from reader.core import frontmatter_meta as fm
+
+    raw = YAML_REFUSED[name]
+    for loader in {fm.BoundedSafeLoader, fm.PyBoundedSafeLoader}:
+        errors: list[str] = []
+        assert fm._load_yaml_with(loader, raw, errors, retry=False) is None, loader
+        assert len(errors) == 1 and errors[0].startswith("front matter refused"), errors
+    errors = []
+    assert fm.load_yaml(raw, errors) is None and "refused" in errors[0]
+
+
+YAML_ACCEPTED = [
+    "a: &a [x, y]\nb: [" + ",".join(["*a"] * 100) + "]\n",  # 100 aliases: the limit
+    "base: &b {speakers: [Ann Lee], date: 2020-01-01}\n<<: *b\ntitle: Merged\n",
+    "x: " + "[" * 200 + "]" * 200 + "\n",
+    "t: 12:30:00\nd: 2020-01-02 03:04:05\nn: ~\nb: [yes, No, off]\nf: [.inf, -.5, 1e3, 0x1f]\n",
+    "s: !!set {a, b}\nstr: !!str 12\nbin: !!binary aGVsbG8=\nomap: !!omap [x: 1]\n",
+    "? [complex, key]\n: v\n",
+    "= : value key\n1: one\ntrue: true\nnull: null\n2020-01-01: date key\n",
+    "'quoted': \"esc\\u00e9\\n\"\nplain: a # comment\nfolded: >\n  a\n  b\nlit: |\n  c\n",
+    "dup: 1\ndup: 2\n",
+    "",
+    "just text\n",
+    "- a\n- b\n",
+    "title: [unclosed\n  - : : x\n",
+    'title: "Tab"\n\tdate: 2020\n',
+    "a: !!timestamp 2020-13-45\n",
+    "a: *undefined\n",
+    "a: &x 1\nb: &x 2\nc: *x\n",
+]
+
+
+@pytest.mark.parametrize("raw", YAML_ACCEPTED)
+def test_yaml_loaders_agree(raw: str) -> None:
+    """libyaml and the pure-Python loader give the same data, or the same error message."""
+    from reader.core import frontmatter_meta as fm
+
+    fast_errors: list[str] = []
+    slow_errors: list[str] = []
+    fast = fm.load_yaml(raw, fast_errors)
+    slow = fm._load_yaml_with(fm.PyBoundedSafeLoader, raw, slow_errors, retry=False)
+    assert repr(fast) == repr(slow)
+    assert fast_errors == slow_errors
+
+
+def test_alias_bomb_in_a_large_front_matter_is_refused_quickly(tmp_path: Path) -> None:
+    """A 60 KB front matter of aliases (the most that is read) is refused in well under 1 s."""
+    refs = ",".join(["*a"] * 10)
+    lines = ["---", "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"b{i}: [{refs}]" for i in range(1500)]
+    path = tmp_path / "bomb.md"
+    path.write_text("\n".join([*lines, "title: Bomb", "---", "Body.", ""]), encoding="utf-8")
+    t0 = time.perf_counter()
+    meta = read_metadata(path)
+    t = load_transcript(path)
+    assert time.perf_counter() - t0 < 5
+    assert any("refused" in e for e in meta.errors) and t.meta.fields == {}
+    assert t.text == "Body."
+
+
+def test_libyaml_is_used_when_available() -> None:
+    import yaml
+
+    from reader.core import frontmatter_meta as fm
+
+    if getattr(yaml, "__with_libyaml__", False):
+        assert issubclass(fm.BoundedSafeLoader, yaml.CSafeLoader)
+    else:  # pragma: no cover - PyYAML without libyaml
+        assert fm.BoundedSafeLoader is fm.PyBoundedSafeLoader

@@ -337,3 +337,98 @@ def test_hosts_that_look_like_people_stay_speakers() -> None:
     # only hosts are filtered: a speaker is listed as written
     m = parse('---\nspeakers: ["Iriss"]\niriss_x: 1\n---\nHello.\n').meta
     assert m.speakers == ["Iriss"]
+
+
+# --- the fast paths of read_metadata ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Caf\u00e9 \x01one\x0btwo\x7fthree \u0085four \u009ffive\u00a0six\r\nseven\x0c",
+        "\ufeffBOM \x1f and C1 \u0080 after it\n",
+        "plain ASCII, no control at all\n",
+        "non-breaking\u00a0spaces\u00a0only, \u00e9t\u00e9\n",
+    ],
+)
+def test_control_characters_become_spaces(raw: str) -> None:
+    import re
+
+    from reader.core.frontmatter_meta import decode_bytes
+
+    text, encoding, warnings, errors = decode_bytes(raw.encode("utf-8"))
+    expected = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", " ", raw.replace("\r\n", "\n"))
+    assert text == expected.removeprefix("\ufeff")
+    assert warnings == [] and errors == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "body"),
+    [
+        ("---\ntitle: a\n---\nBody\n", "yaml", "Body\n"),
+        ("---\ntitle: a\n...\nBody\n", "yaml", "Body\n"),
+        ("---\ntitle: a\n--- \t\nBody", "yaml", "Body"),
+        ("---\ntitle: a\n---", "yaml", ""),
+        ("---\ntitle: a ---\n---x\n...\n", "yaml", ""),
+        ("---\n---\nBody\n", "yaml", "Body\n"),
+        ("+++\ntitle = 'a'\n+++\nBody\n", "toml", "Body\n"),
+        ("+++\ntitle = 'a'\n---\nBody\n", "none", "+++\ntitle = 'a'\n---\nBody\n"),
+        ("---\ntitle: a\n", "none", "---\ntitle: a\n"),
+    ],
+)
+def test_front_matter_closing_lines(text: str, kind: str, body: str) -> None:
+    from reader.core.frontmatter_meta import split_front_matter
+
+    fm = split_front_matter(text)
+    assert (fm.kind, fm.body) == (kind, body)
+    assert split_front_matter(text, 3).body == body[:3]
+
+
+def test_read_metadata_finds_key_and_heading_far_down(tmp_path: Path) -> None:
+    """A key and a title below long blocks: read_metadata lexes on until it has the blocks."""
+    long_line = "Intro words " * 500  # one 6 KB paragraph before the key
+    text = (
+        "---\ndate: 2021-01-01\n---\n"
+        + "# A Title Below\n\n"
+        + long_line
+        + "\n\nAB - Ann Bell\nCD - Cy Dee\n\nAB Hello.\n\nCD Hi.\n"
+    )
+    f = tmp_path / "far.md"
+    f.write_text(text, encoding="utf-8")
+    meta, full = read_metadata(f), load_transcript(f).meta
+    assert meta.title == full.title == "A Title Below"
+    assert meta.speakers == full.speakers == ["Ann Bell", "Cy Dee"]
+    html = tmp_path / "html.md"
+    html.write_text(
+        "<!-- a comment\n\nspanning blank lines -->\n<h2>From HTML</h2>\n\n" + long_line + "\n",
+        encoding="utf-8",
+    )
+    assert read_metadata(html).title == load_transcript(html).meta.title == "From HTML"
+
+
+def test_word_pattern_matches_like_the_case_insensitive_one() -> None:
+    """`_word_pattern` spells the case-insensitive search out; it must find the same words."""
+    import random
+    import re
+
+    from reader.core.frontmatter_meta import (
+        _ASCII_CASE_EXTRAS,
+        _casing_in,
+        _folded,
+        _word_pattern,
+    )
+
+    letters = re.compile("[a-z]", re.I)
+    extras = {chr(c) for c in range(128, 0x110000) if letters.fullmatch(chr(c))}
+    assert extras == set("".join(_ASCII_CASE_EXTRAS.values()))
+    rng = random.Random(7)
+    alphabet = list("jsSJitIKk.-_ 2x\n") + sorted(extras) + ["é", "JS", "js", "Js"]
+    for word in ["js", "it", "ai", "k8s", "x2", "S", "v1.2", "café", "JS"]:
+        old = re.compile(rf"(?<![\w.-]){re.escape(word)}(?![\w-])", re.I)
+        for _ in range(300):
+            sample = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+            found = [m.group() for m in _word_pattern(word).finditer(sample)]
+            assert found == [m.group() for m in old.finditer(sample)], (word, sample)
+            sample = sample * 3
+            assert _casing_in(word, sample, _folded(sample)) == _casing_in(word, sample)
+    assert prettify_stem(Path("js-party-200.md"), "JS Party and JS again, js") == "JS Party 200"
