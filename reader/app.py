@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer
@@ -17,7 +16,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from reader import APP_ID, APP_NAME, __version__
-from reader.core.paths import sample_library
+from reader.core.paths import sample_library, user_sample_library
 
 DEFAULT_SCREENSHOT_SIZE = (1280, 800)
 
@@ -44,12 +43,13 @@ def application(*, offscreen: bool = False) -> QApplication:
 
 def resolve_library(path: str | None, last_library: str) -> Path:
     """PATH if given (a folder, or a file whose folder is opened); else the last library if it
-    still exists; else the bundled sample library."""
+    still exists; else a writable copy of the bundled sample library (the bundled one may sit in
+    a read-only install, and practising highlights on it must save)."""
     if path:
         return Path(path).expanduser()
     if last_library and Path(last_library).is_dir():
         return Path(last_library)
-    return sample_library()
+    return user_sample_library()
 
 
 def run_gui(
@@ -76,13 +76,17 @@ def run_gui(
         return 2
     window = MainWindow(settings)
     window.show()
-    window.open_path(library)
+    # The window paints first; the library loads from the next event-loop turn (in the
+    # background, the cached list at once).
+    QTimer.singleShot(0, window, lambda: window.open_path(library))
     return app.exec()
 
 
 def _screenshot(
     app: QApplication, path: str | None, out: Path, size: tuple[int, int], theme: str | None
 ) -> int:
+    import tempfile
+
     from reader.ui.main_window import MainWindow
     from reader.ui.settings import Settings
 
@@ -90,7 +94,8 @@ def _screenshot(
         settings = Settings(Path(tmp) / "settings.ini")  # never the user's own preferences
         settings.set_value("appearance/theme", theme or "light")
         settings.set_value("author/name", "Reader")
-        library = resolve_library(path, "")
+        # No PATH: the bundled sample as it is (a screenshot writes nothing to the user's folders).
+        library = resolve_library(path, "") if path else sample_library()
         if not library.exists():
             print(f"{library}: no such file or folder", file=sys.stderr)
             return 2
@@ -100,6 +105,7 @@ def _screenshot(
         window.show()
         window.open_path(library)
         window.loader.wait_until_idle()
+        _settle(app, 0)  # the first episode is opened on the turn after the list arrives
         window.episode_loader.wait_until_idle()
         _settle(app)
         window.show_annotations_in_view()

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractListModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -19,6 +20,7 @@ from PySide6.QtCore import (
     QSize,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
@@ -82,28 +84,212 @@ def episode_details(meta: EpisodeMeta) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def _sorted(metas: list[EpisodeMeta], key: str, last_read: dict[str, str]) -> list[EpisodeMeta]:
+    """``metas`` in the order of sort ``key`` (one of `SORT_KEYS`), computed once per row.
+
+    Ties are broken by title; equal rows keep their order (path order); "date" and "read" are
+    newest first, with the tie-break inverted too (as a descending sort of both).
+    """
+    if key == "title":
+        return sorted(metas, key=lambda m: m.title.casefold())
+    if key == "duration":
+        return sorted(metas, key=lambda m: (m.duration_seconds or 0, m.title.casefold()))
+    if key == "read":
+        return sorted(
+            metas,
+            key=lambda m: (last_read.get(str(m.path), ""), m.title.casefold()),
+            reverse=True,
+        )
+    return sorted(
+        metas,
+        key=lambda m: (m.date.toordinal() if m.date else 0, m.title.casefold()),
+        reverse=True,
+    )
+
+
 class EpisodeListModel(QAbstractListModel):
-    """One row per episode file of the library."""
+    """One row per episode file of the library, in the order of the current sort key.
+
+    Sorting happens here, in Python, once per change (a key computed once per row), never per
+    comparison; the proxy above only filters. A large list is added in batches of `BATCH_ROWS`
+    rows, one batch per event-loop turn, so the window keeps responding while 10,000s of
+    episodes arrive (`populated` is emitted once every row is in). `set_episodes` on a list that
+    shares most of its rows with the current one (a refresh) changes only what changed, so the
+    selection and the scroll position stay.
+    """
+
+    #: Every row given to `set_episodes` is now in the model.
+    populated = Signal()
+
+    #: Rows added per event-loop turn when a list is larger than this.
+    BATCH_ROWS = 1000
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._metas: list[EpisodeMeta] = []
+        self._source: list[EpisodeMeta] = []  # as given (path order)
+        self._metas: list[EpisodeMeta] = []  # sorted; rows [0, _shown) are in the model
+        self._shown = 0
         self._rows: dict[str, int] = {}
         self._counts: dict[str, AnnotationCounts] = {}
         self._last_read: dict[str, str] = {}
+        self._search: dict[str, str] = {}  # filter text per path, made when a filter needs it
+        self._sort_key = "date"
+        self._batch_timer = QTimer(self)
+        self._batch_timer.setSingleShot(True)
+        self._batch_timer.setInterval(0)
+        self._batch_timer.timeout.connect(self._add_batch)
 
-    def set_episodes(self, metas: list[EpisodeMeta]) -> None:
-        self.beginResetModel()
-        self._metas = list(metas)
-        self._rows = {str(m.path): i for i, m in enumerate(self._metas)}
-        self._counts = {}
-        self.endResetModel()
+    # Rows ----------------------------------------------------------------------------------------
+
+    def set_episodes(
+        self, metas: list[EpisodeMeta], last_read: dict[str, str] | None = None
+    ) -> None:
+        """Show ``metas`` (and, if given, the times each was last read).
+
+        A list that mostly matches the current one is merged in place (rows removed, added and
+        changed; the order updated with a layout change that keeps the selection); any other
+        list replaces the rows, in batches when it is large.
+        """
+        if last_read is not None:
+            self._last_read = dict(last_read)
+        source = list(metas)
+        ordered = _sorted(source, self._sort_key, self._last_read)
+        self._source = source
+        if not self._merge(ordered):
+            self._replace(ordered)
+
+    def is_populating(self) -> bool:
+        """Whether rows of the last `set_episodes` are still being added."""
+        return self._shown < len(self._metas)
 
     def episodes(self) -> list[EpisodeMeta]:
-        return list(self._metas)
+        """The episodes, in the order they were given."""
+        return list(self._source)
 
     def row_of(self, path: Path | str) -> int | None:
-        return self._rows.get(str(path))
+        """The row of ``path`` (None if not in the list, or not added to the model yet)."""
+        row = self._rows.get(str(path))
+        return row if row is not None and row < self._shown else None
+
+    def contains(self, path: Path | str) -> bool:
+        """Whether ``path`` is in the list (even if its row is still to be added)."""
+        return str(path) in self._rows
+
+    def meta(self, row: int) -> EpisodeMeta:
+        return self._metas[row]
+
+    def search_text(self, row: int) -> str:
+        """Title, subtitle, speakers, tags and file name of ``row``, case-folded (filtering)."""
+        meta = self._metas[row]
+        key = str(meta.path)
+        text = self._search.get(key)
+        if text is None:
+            fields = [meta.title, meta.subtitle or "", *meta.speakers, *meta.tags, meta.path.stem]
+            text = self._search[key] = "\n".join(fields).casefold()
+        return text
+
+    def _replace(self, ordered: list[EpisodeMeta]) -> None:
+        self._batch_timer.stop()
+        self.beginResetModel()
+        self._metas = ordered
+        self._rows = {str(m.path): i for i, m in enumerate(ordered)}
+        self._counts = {k: v for k, v in self._counts.items() if k in self._rows}
+        self._search = {}
+        self._shown = min(len(ordered), self.BATCH_ROWS)
+        self.endResetModel()
+        self._after_rows()
+
+    def _add_batch(self) -> None:
+        first = self._shown
+        last = min(len(self._metas), first + self.BATCH_ROWS) - 1
+        if last >= first:
+            self.beginInsertRows(QModelIndex(), first, last)
+            self._shown = last + 1
+            self.endInsertRows()
+        self._after_rows()
+
+    def _after_rows(self) -> None:
+        if self.is_populating():
+            self._batch_timer.start()
+        else:
+            self.populated.emit()
+
+    def _merge(self, ordered: list[EpisodeMeta]) -> bool:
+        """Apply ``ordered`` as a change to the current rows; False when a reset is better."""
+        if not self._metas or self.is_populating():
+            return False
+        new_rows = {str(m.path): m for m in ordered}
+        gone = [i for i, m in enumerate(self._metas) if str(m.path) not in new_rows]
+        added = [m for m in ordered if str(m.path) not in self._rows]
+        if len(gone) + len(added) > self.BATCH_ROWS or len(gone) == len(self._metas):
+            return False
+        # 1. removed files: contiguous runs, from the bottom
+        for first, last in reversed(_runs(gone)):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self._metas[first : last + 1]
+            self._shown = len(self._metas)
+            self.endRemoveRows()
+        # 2. changed files: in place (every row takes the new object, so order checks are `is`)
+        changed: list[str] = []
+        for i, old in enumerate(self._metas):
+            key = str(old.path)
+            new = new_rows[key]
+            if new is not old:
+                self._metas[i] = new
+                if new != old:
+                    changed.append(key)
+        # 3. new files at the end, then 4. everything in its sorted place
+        if added:
+            n = len(self._metas)
+            self.beginInsertRows(QModelIndex(), n, n + len(added) - 1)
+            self._metas.extend(added)
+            self._shown = len(self._metas)
+            self.endInsertRows()
+        self._rows = {str(m.path): i for i, m in enumerate(self._metas)}
+        if not _same_order(self._metas, ordered):
+            self._relayout(ordered)
+        for key in changed:
+            self._search.pop(key, None)
+            index = self.index(self._rows[key])
+            self.dataChanged.emit(index, index)
+        return True
+
+    def _relayout(self, ordered: list[EpisodeMeta]) -> None:
+        """Show the same rows in another order, keeping persistent indexes (the selection)."""
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        paths = [str(self._metas[p.row()].path) if p.isValid() else None for p in persistent]
+        self._metas = ordered
+        self._rows = {str(m.path): i for i, m in enumerate(ordered)}
+        self._shown = len(ordered)
+        after = [
+            self.index(self._rows[p]) if p is not None and p in self._rows else QModelIndex()
+            for p in paths
+        ]
+        self.changePersistentIndexList(persistent, after)
+        self.layoutChanged.emit()
+
+    # Sorting -------------------------------------------------------------------------------------
+
+    @property
+    def sort_key(self) -> str:
+        return self._sort_key
+
+    def set_sort_key(self, key: str) -> None:
+        """Order the rows by ``key`` (one of `SORT_KEYS`; anything else means "date")."""
+        self._sort_key = key if key in dict(SORT_KEYS) else "date"
+        self._resort()
+
+    def _resort(self) -> None:
+        if not self._metas:
+            return
+        ordered = _sorted(self._metas, self._sort_key, self._last_read)
+        if self.is_populating():
+            self._replace(ordered)
+        elif not _same_order(ordered, self._metas):
+            self._relayout(ordered)
+
+    # What the window learns later ----------------------------------------------------------------
 
     def set_counts(self, counts: dict[str, AnnotationCounts]) -> None:
         """Annotation counts found by the loader (only the paths given change)."""
@@ -115,8 +301,9 @@ class EpisodeListModel(QAbstractListModel):
         if row is None or self._counts.get(path) == counts:
             return
         self._counts[path] = counts
-        index = self.index(row)
-        self.dataChanged.emit(index, index, [CountRole, ProblemRole])
+        if row < self._shown:
+            index = self.index(row)
+            self.dataChanged.emit(index, index, [CountRole, ProblemRole])
 
     def all_tags(self) -> set[str]:
         """Every tag used in the annotations of the library's episodes (as far as known)."""
@@ -125,27 +312,33 @@ class EpisodeListModel(QAbstractListModel):
     def set_last_read(self, last_read: dict[str, str]) -> None:
         """ISO times each episode was last read (for sorting by last read)."""
         self._last_read = dict(last_read)
-        if self._metas:
-            self.dataChanged.emit(self.index(0), self.index(len(self._metas) - 1), [LastReadRole])
+        if self._shown:
+            self.dataChanged.emit(self.index(0), self.index(self._shown - 1), [LastReadRole])
+        if self._sort_key == "read":
+            self._resort()
 
     def mark_read(self, path: str, when: str) -> None:
+        """``path`` was read at ``when`` (the rows are not re-ordered while reading)."""
         self._last_read[path] = when
         row = self._rows.get(path)
-        if row is not None:
+        if row is not None and row < self._shown:
             self.dataChanged.emit(self.index(row), self.index(row), [LastReadRole])
 
+    # Qt ------------------------------------------------------------------------------------------
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._metas)
+        return 0 if parent.isValid() else self._shown
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._metas):
+        if not index.isValid() or not 0 <= index.row() < self._shown:
             return None
-        meta = self._metas[index.row()]
-        key = str(meta.path)
+        row = index.row()
+        meta = self._metas[row]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return meta.title or meta.path.stem
+        key = str(meta.path)
         if role == Qt.ItemDataRole.ToolTipRole:
-            lines = [meta.title, meta.subtitle or "", str(meta.path)]
+            lines = [meta.title, meta.subtitle or "", key]
             lines += [f"⚠ {p}" for p in self._problems(meta)]
             return "\n".join(line for line in lines if line)
         if role == MetaRole:
@@ -162,8 +355,7 @@ class EpisodeListModel(QAbstractListModel):
         if role == LastReadRole:
             return self._last_read.get(key, "")
         if role == SearchTextRole:
-            fields = [meta.title, meta.subtitle or "", *meta.speakers, *meta.tags, meta.path.stem]
-            return "\n".join(fields).casefold()
+            return self.search_text(row)
         return None
 
     def _problems(self, meta: EpisodeMeta) -> list[str]:
@@ -176,51 +368,58 @@ class EpisodeListModel(QAbstractListModel):
         return problems
 
 
+def _same_order(a: list[EpisodeMeta], b: list[EpisodeMeta]) -> bool:
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted row numbers as (first, last) runs of consecutive rows."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
+
+
 class EpisodeFilterProxy(QSortFilterProxyModel):
-    """Sorts by one of `SORT_KEYS` and keeps rows whose text contains every filter word."""
+    """Keeps rows whose text contains every filter word; the order is the model's.
+
+    The model sorts (`EpisodeListModel.set_sort_key`); this proxy never does, so 10,000s of rows
+    cost no Python comparison. `set_sort_key` is kept here for the callers that sort through it.
+    """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._sort_key = "date"
         self._words: list[str] = []
-        self.setDynamicSortFilter(True)
+        self._model: EpisodeListModel | None = None
+        self.setDynamicSortFilter(True)  # re-filter rows whose data changes; never sorts
+
+    def setSourceModel(self, model: QAbstractItemModel) -> None:  # noqa: N802
+        super().setSourceModel(model)
+        self._model = model if isinstance(model, EpisodeListModel) else None
 
     @property
     def sort_key(self) -> str:
-        return self._sort_key
+        return self._model.sort_key if self._model is not None else "date"
 
     def set_sort_key(self, key: str) -> None:
-        self._sort_key = key if key in dict(SORT_KEYS) else "date"
-        descending = self._sort_key in ("date", "read")
-        self.invalidate()
-        self.sort(0, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
+        if self._model is not None:
+            self._model.set_sort_key(key)
 
     def set_filter_text(self, text: str) -> None:
         refilter(self, lambda: setattr(self, "_words", text.casefold().split()))
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
-        if not self._words:
+        words = self._words
+        if not words:
             return True
-        text = self.sourceModel().index(source_row, 0, source_parent).data(SearchTextRole) or ""
-        return all(word in text for word in self._words)
-
-    def lessThan(self, left: Index, right: Index) -> bool:  # noqa: N802
-        a: EpisodeMeta = left.data(MetaRole)
-        b: EpisodeMeta = right.data(MetaRole)
-        ka, kb = self._key(a, left), self._key(b, right)
-        if ka == kb:  # stable, readable tie-break (inverted for descending sorts)
-            ta, tb = a.title.casefold(), b.title.casefold()
-            return ta > tb if self.sortOrder() == Qt.SortOrder.DescendingOrder else ta < tb
-        return ka < kb
-
-    def _key(self, meta: EpisodeMeta, index: Index) -> Any:
-        if self._sort_key == "title":
-            return meta.title.casefold()
-        if self._sort_key == "duration":
-            return meta.duration_seconds or 0
-        if self._sort_key == "read":
-            return index.data(LastReadRole) or ""
-        return meta.date.isoformat() if meta.date else ""
+        if self._model is not None:
+            text = self._model.search_text(source_row)
+        else:
+            text = self.sourceModel().index(source_row, 0, source_parent).data(SearchTextRole)
+        return all(word in (text or "") for word in words)
 
 
 class EpisodeDelegate(QStyledItemDelegate):
@@ -332,6 +531,7 @@ class EpisodeListPanel(QWidget):
         self.model = EpisodeListModel(self)
         self.proxy = EpisodeFilterProxy(self)
         self.proxy.setSourceModel(self.model)
+        self._pending_current: tuple[str, bool] | None = None  # (path, emit) to make current
 
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setObjectName("episodeFilter")
@@ -397,6 +597,9 @@ class EpisodeListPanel(QWidget):
         self.view.selectionModel().currentRowChanged.connect(self._on_current)
         self.view.activated.connect(self._on_current)
         self.model.modelReset.connect(self._update_empty)
+        self.model.modelAboutToBeReset.connect(self._remember_current)
+        self.model.modelReset.connect(self._restore_current)
+        self.model.rowsInserted.connect(self._restore_current)
         self.proxy.rowsInserted.connect(self._update_empty)
         self.proxy.rowsRemoved.connect(self._update_empty)
         self.proxy.modelReset.connect(self._update_empty)
@@ -416,9 +619,16 @@ class EpisodeListPanel(QWidget):
         return index.data(PathRole) if index.isValid() else None
 
     def select_path(self, path: str, *, emit: bool = True) -> bool:
-        """Make ``path`` the current row (clearing the filter if it hides it)."""
+        """Make ``path`` the current row (clearing the filter if it hides it).
+
+        A row still to be added (a large list arrives in batches) becomes current once added.
+        """
+        self._pending_current = None
         row = self.model.row_of(path)
         if row is None:
+            if self.model.contains(path):  # in the list, not yet in the model
+                self._pending_current = (str(path), emit)
+                return True
             return False
         index = self.proxy.mapFromSource(self.model.index(row))
         if not index.isValid():
@@ -431,6 +641,24 @@ class EpisodeListPanel(QWidget):
         self.view.blockSignals(False)
         self.view.scrollTo(index)
         return True
+
+    def _remember_current(self) -> None:
+        current = self.current_path()
+        if current is not None and self._pending_current is None:
+            self._pending_current = (current, False)
+
+    def _restore_current(self) -> None:
+        """After a reset or a batch of rows: the row that was current is current again."""
+        if self._pending_current is None:
+            return
+        path, emit = self._pending_current
+        row = self.model.row_of(path)
+        if row is not None:
+            self._pending_current = None
+            if self.proxy.mapFromSource(self.model.index(row)).isValid():  # never unfilter
+                self.select_path(path, emit=emit)
+        elif not self.model.contains(path):
+            self._pending_current = None  # gone from the library
 
     def first_path(self) -> str | None:
         index = self.proxy.index(0, 0)

@@ -70,6 +70,9 @@ class MainWindow(AnnotatingMixin, PanesMixin, QMainWindow):
         self.library: Path | None = None
         self.transcript: Transcript | None = None
         self._pending_episode: str | None = None
+        self._first_delivery = False  # the next episode list is a new library's first
+        self._initial_open = False  # the library's first episode is still to be opened
+        self._library_to_remember: str | None = None
         self._bar_pending = False
         self._keep_position_once: int | None = None
         self._opening_message = ""
@@ -248,19 +251,27 @@ class MainWindow(AnnotatingMixin, PanesMixin, QMainWindow):
             self.open_library(path)
 
     def open_library(self, folder: Path, episode: Path | None = None) -> None:
-        """Load ``folder`` in the background; then open ``episode`` or the last one read."""
+        """Load ``folder`` in the background; then open ``episode`` or the last one read.
+
+        The list shows at once from the metadata cache when there is one, and is refreshed when
+        the folder has been checked; only the first list opens an episode (a refresh keeps the
+        selection and the episode open).
+        """
         folder = Path(folder).resolve()
         self._save_reading_position()
         self.library = folder
         key = str(folder)
         self._pending_episode = str(episode.resolve()) if episode else None
         self._pending_episode = self._pending_episode or self.settings.last_episode(key)
-        self.settings.set_value("library/last", key)
-        self.settings.add_recent(key)
+        # Remembered (last library, recent folders: a settings file written) once the list
+        # arrives or the load ends, not before the window's first paint.
+        self._library_to_remember = key
         self.setWindowTitle(f"{folder.name} — {APP_NAME}")
         self.show_message(f"Loading {folder}…")
         self.progress.setRange(0, 0)
         self.progress.show()
+        self._first_delivery = True
+        self._initial_open = True
         self.loader.load(folder)
 
     def choose_folder(self) -> None:
@@ -347,6 +358,7 @@ class MainWindow(AnnotatingMixin, PanesMixin, QMainWindow):
             self.show_message(message)
         self._update_counts()
         self._update_actions()
+        self.loader.start_refresh()  # the window is up: the library's refresh may run now
 
     def library_tags(self) -> list[str]:
         """Every tag used in the library (offered by the tags editor's completer)."""
@@ -390,26 +402,60 @@ class MainWindow(AnnotatingMixin, PanesMixin, QMainWindow):
         self.show_message(f"Reading {done} of {total} transcripts…")
 
     def _on_episodes_loaded(self, metas: list) -> None:
-        self.episodes.model.set_episodes(metas)
-        last_read = {k: v[1] for k, v in self.settings.value("reading/positions").items()}
-        self.episodes.model.set_last_read(last_read)
+        """A list of the library's episodes: the first of a load, or a refresh of it."""
+        first, self._first_delivery = self._first_delivery, False
+        self._remember_library()
+        last_read = None
+        if first:
+            last_read = {k: v[1] for k, v in self.settings.value("reading/positions").items()}
+        self.episodes.model.set_episodes(metas, last_read)  # a refresh keeps the selection
+        if self._initial_open:
+            QTimer.singleShot(0, self, self._open_initial_episode)  # after this turn's paint
+        if self.loader.from_cache:
+            self.show_message(f"{len(metas)} transcripts in {self.library} (checking for changes…)")
+        else:
+            self.show_message(f"{len(metas)} transcripts in {self.library}")
+        if first and not isinstance(QApplication.focusWidget(), (QLineEdit, QPlainTextEdit)):
+            self.view.setFocus(Qt.FocusReason.OtherFocusReason)  # ready to read and select
+
+    def _open_initial_episode(self) -> None:
+        """Open the episode asked for, else the last one read, else the first in the list."""
+        if not self._initial_open:
+            return
         wanted = self._pending_episode
+        model = self.episodes.model
+        known = wanted is not None and model.contains(wanted)
+        if wanted and not known and self.loader.is_loading() and self.loader.from_cache:
+            self.loader.start_refresh()
+            return  # not in the cached list: the refresh may bring it
+        self._initial_open = False
         self._pending_episode = None
-        if wanted and self.episodes.model.row_of(wanted) is not None:
+        if known:
             self.open_episode(wanted)
         elif self.episodes.first_path():
             self.open_episode(self.episodes.first_path())
         else:
             self.close_episode()
-        self.show_message(f"{len(metas)} transcripts in {self.library}")
-        if not isinstance(QApplication.focusWidget(), (QLineEdit, QPlainTextEdit)):
-            self.view.setFocus(Qt.FocusReason.OtherFocusReason)  # ready to read and select
+        if self.episode_loader.pending_path is None:  # nothing to wait for (already open)
+            self.loader.start_refresh()
+
+    def _remember_library(self) -> None:
+        key, self._library_to_remember = self._library_to_remember, None
+        if key is not None:
+            self.settings.set_value("library/last", key)
+            self.settings.add_recent(key)
 
     def _on_load_failed(self, message: str) -> None:
+        self._remember_library()
         self.show_message(f"Could not read the folder: {message}")
 
     def _on_load_finished(self) -> None:
+        self._remember_library()
         self.progress.hide()
+        if self._initial_open and self._first_delivery:  # nothing came: the folder failed
+            self._initial_open = False
+        elif self._initial_open and not self.loader.is_loading():
+            QTimer.singleShot(0, self, self._open_initial_episode)
 
     # Jumping around and links -----------------------------------------------------------------
 
@@ -470,6 +516,7 @@ class MainWindow(AnnotatingMixin, PanesMixin, QMainWindow):
         self.controller.show_dialog(dialog)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self._remember_library()
         self.sidebar.commit_note()
         self._save_reading_position()
         self.save_layout()

@@ -222,3 +222,18 @@ def test_unwritable_cache_still_loads(library: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(metacache, "cache_path_for", lambda root: blocker / "m.sqlite3")
     assert load_library_cached(library) == load_library(library)
     assert cached_snapshot(library) == []
+
+
+def test_refresh_reuses_the_snapshot_objects_of_unchanged_files(library: Path) -> None:
+    load_library_cached(library)
+    snapshot = cached_snapshot(library)
+    path = write(library, "sub/z.md", "Zed, again")
+    os.utime(path, (OLD + 10, OLD + 10))
+    metas = load_library_cached(library, reuse=snapshot)
+    assert metas == load_library(library)
+    by_path = {m.path: m for m in snapshot}
+    for meta in metas:
+        if meta.path == path or meta.errors:
+            assert meta is not by_path.get(meta.path)  # changed (or never cached): read again
+        else:
+            assert meta is by_path[meta.path]  # unchanged: the same object, not a copy

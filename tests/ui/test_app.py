@@ -13,7 +13,7 @@ from window_helpers import write_library
 
 from reader import APP_ID
 from reader.app import application, resolve_library
-from reader.core.paths import sample_library
+from reader.core.paths import sample_library, user_data_dir, user_sample_library
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,8 +27,13 @@ def png_size(path: Path) -> tuple[int, int]:
 def test_resolve_library(tmp_path: Path) -> None:
     assert resolve_library(str(tmp_path), "") == tmp_path
     assert resolve_library(None, str(tmp_path)) == tmp_path
-    assert resolve_library(None, str(tmp_path / "gone")) == sample_library()
-    assert resolve_library(None, "") == sample_library()
+    # No PATH and no last library: the writable copy of the sample, in the user data directory.
+    assert resolve_library(None, str(tmp_path / "gone")) == user_sample_library()
+    assert resolve_library(None, "") == user_sample_library()
+    copy = resolve_library(None, "")
+    assert copy != sample_library() and user_data_dir() in copy.parents
+    bundled = sorted(p.name for p in sample_library().glob("*.md"))
+    assert sorted(p.name for p in copy.glob("*.md")) == bundled
 
 
 def test_application_identity(qapp) -> None:

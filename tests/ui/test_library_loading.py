@@ -1,0 +1,197 @@
+"""Opening a library: the cached list at once, a refresh in the background, a responsive window.
+
+The refresh (`load_library_cached`) is held back with an event, so what the window shows before
+it finishes is checked without any timing. Responsiveness is checked by structure, never by the
+clock: the folder is read off the GUI thread, and a large list reaches the model in bounded
+batches, with no Python comparison in the proxy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSortFilterProxyModel
+from window_helpers import test_settings, wait_loaded, write_library
+
+from reader.core import metacache
+from reader.core.metacache import load_library_cached
+from reader.core.transcript import EpisodeMeta
+from reader.ui.episode_list import EpisodeFilterProxy, EpisodeListModel, EpisodeListPanel
+from reader.ui.main_window import MainWindow
+
+NEW_EPISODE = '---\ntitle: "Delta: a new one"\ndate: "2024-02-02"\n---\nDD - Dee Dee\n\nDD Hi.\n'
+
+
+class HeldRefresh:
+    """Replaces `load_library_cached` with one that waits for `release()` (and notes threads)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.gate = threading.Event()
+        self.started = threading.Event()
+        self.threads: list[threading.Thread] = []
+        monkeypatch.setattr(metacache, "load_library_cached", self._load)
+
+    def _load(self, root, progress=None, cancel=None, reuse=()):  # noqa: ANN001, ANN202
+        self.threads.append(threading.current_thread())
+        self.started.set()
+        self.gate.wait(20)
+        return load_library_cached(root, progress, cancel=cancel, reuse=reuse)
+
+    def release(self) -> None:
+        self.gate.set()
+
+
+def shown_window(qtbot) -> MainWindow:  # noqa: ANN001
+    window = MainWindow(test_settings(), interactive=False)
+    qtbot.addWidget(window)
+    window.resize(1100, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def listed(window: MainWindow) -> list[str]:
+    proxy = window.episodes.proxy
+    return [proxy.index(r, 0).data() for r in range(proxy.rowCount())]
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    root = write_library(tmp_path / "library")
+    load_library_cached(root)  # the metadata cache is warm, as after an earlier session
+    return root
+
+
+def test_cached_list_shows_before_the_refresh_finishes(
+    qtbot, library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    held = HeldRefresh(monkeypatch)
+    window = shown_window(qtbot)
+    window.open_path(library)
+    qtbot.waitUntil(lambda: window.episodes.model.rowCount() == 3)
+    assert window.loader.is_loading() and window.loader.from_cache
+    # The first episode opens from the cached list, on a later event-loop turn; then the
+    # refresh starts (and is held here).
+    qtbot.waitUntil(lambda: window.transcript is not None)
+    assert window.transcript.meta.title == "Beta: housing first"  # newest first
+    qtbot.waitUntil(held.started.is_set)
+    assert window.loader.is_loading() and window.loader.from_cache
+    held.release()
+    wait_loaded(qtbot, window)
+    assert not window.loader.from_cache
+    # The folder was read off the GUI thread.
+    assert held.threads and threading.main_thread() not in held.threads
+
+
+def test_refresh_keeps_the_open_episode_and_selection_and_lists_a_new_file(
+    qtbot, library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    held = HeldRefresh(monkeypatch)
+    window = shown_window(qtbot)
+    window.open_path(library / "gamma.md")
+    qtbot.waitUntil(lambda: window.transcript is not None)
+    qtbot.waitUntil(lambda: not window.episode_loader.is_busy())
+    opened = window.transcript
+    assert opened.path == (library / "gamma.md").resolve()
+    assert window.episodes.current_path() == str(opened.path)
+    requests: list[str] = []
+    monkeypatch.setattr(window.episode_loader, "request", requests.append)
+
+    # Meanwhile, on disk: a new file, and another's title changed.
+    (library / "delta.md").write_text(NEW_EPISODE, encoding="utf-8")
+    alpha = library / "alpha.md"
+    alpha.write_text(alpha.read_text("utf-8").replace("Alpha: caring", "Alpha: Caring"), "utf-8")
+    assert "Delta: a new one" not in listed(window)
+    held.release()
+    qtbot.waitUntil(lambda: "Delta: a new one" in listed(window))
+    wait_loaded(qtbot, window)
+
+    assert listed(window) == [
+        "Delta: a new one",
+        "Beta: housing first",
+        "Alpha: Caring for carers",
+        "Gamma: supervision",
+    ]
+    assert window.transcript is opened  # not reopened
+    assert requests == []
+    assert window.episodes.current_path() == str(opened.path)
+    assert window.episodes.view.selectionModel().isSelected(window.episodes.view.currentIndex())
+
+
+def test_reopening_the_library_lists_a_new_file_and_keeps_the_episode(qtbot, library: Path) -> None:
+    """What the folder watcher does when a transcript is added: open the library again."""
+    window = shown_window(qtbot)
+    window.open_path(library)
+    wait_loaded(qtbot, window)
+    opened = window.transcript
+    (library / "delta.md").write_text(NEW_EPISODE, encoding="utf-8")
+    window.open_library(library, episode=opened.path)
+    wait_loaded(qtbot, window)
+    qtbot.waitUntil(lambda: "Delta: a new one" in listed(window))
+    assert window.transcript is opened
+    assert window.episodes.current_path() == str(opened.path)
+
+
+def many_metas(n: int) -> list[EpisodeMeta]:
+    return [
+        EpisodeMeta(
+            Path(f"/lib/{i:05d}.md"), f"Episode {i}", date=dt.date(2000, 1, 1) + dt.timedelta(i)
+        )
+        for i in range(n)
+    ]
+
+
+def test_a_large_list_reaches_the_model_in_bounded_batches(
+    qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(EpisodeListModel, "BATCH_ROWS", 10)
+    panel = EpisodeListPanel()
+    qtbot.addWidget(panel)
+    sizes: list[int] = []
+    panel.model.modelReset.connect(lambda: sizes.append(panel.model.rowCount()))
+    panel.model.rowsInserted.connect(lambda _p, first, last: sizes.append(last - first + 1))
+
+    panel.model.set_episodes(many_metas(45))
+    assert panel.model.rowCount() == 10 and panel.model.is_populating()
+    assert panel.first_path() == "/lib/00044.md"  # the newest row is there from the start
+    assert panel.select_path("/lib/00002.md", emit=False)  # becomes current once added
+    with qtbot.waitSignal(panel.model.populated, timeout=5000):
+        pass
+    assert sizes == [10, 10, 10, 10, 5]  # one reset, then one batch per event-loop turn
+    assert panel.model.rowCount() == panel.proxy.rowCount() == 45
+    assert panel.current_path() == "/lib/00002.md"
+
+    # Sorting is done once, in the model: the proxy never compares rows in Python.
+    assert EpisodeFilterProxy.lessThan is QSortFilterProxyModel.lessThan
+    assert panel.proxy.sortColumn() == -1
+    resets: list[bool] = []
+    panel.model.modelReset.connect(lambda: resets.append(True))
+    panel.set_sort_key("title")
+    assert resets == [] and panel.current_path() == "/lib/00002.md"  # a layout change
+    assert panel.proxy.index(0, 0).data() == "Episode 0"
+
+    # A refresh that changes one row and adds one is merged: no reset, selection kept.
+    refreshed = many_metas(46)
+    refreshed[3] = EpisodeMeta(Path("/lib/00003.md"), "Episode three", date=dt.date(2000, 1, 4))
+    panel.model.set_episodes(refreshed)
+    assert resets == [] and panel.model.rowCount() == 46
+    assert panel.current_path() == "/lib/00002.md"
+    row = panel.model.row_of("/lib/00003.md")
+    assert panel.model.index(row).data() == "Episode three"
+
+
+def test_the_first_episode_opens_on_the_next_event_loop_turn(qtbot, library: Path) -> None:
+    window = shown_window(qtbot)
+    requested: list[str] = []
+    window.episode_loader.request = lambda path: requested.append(path)  # type: ignore[method-assign]
+    window.open_library(library)
+    window.loader.wait_until_idle()
+    window._first_delivery = True  # as at the start of a load
+    window._initial_open = True
+    requested.clear()
+    window._on_episodes_loaded(window.episodes.model.episodes())
+    assert requested == []  # not while the list is being handled
+    qtbot.waitUntil(lambda: len(requested) == 1)
