@@ -48,6 +48,10 @@ ORPHAN_TEXT = (
     "Select the passage in the transcript and re-attach, or delete."
 )
 NOTE_SAVE_DELAY_MS = 800
+#: The note editor's placeholder while an annotation is selected (its note is empty).
+NOTE_PLACEHOLDER = "Write a note…"
+#: Its placeholder when nothing is selected (the editor is then hidden and disabled).
+NO_NOTE_TARGET = "Select an annotation to write a note"
 
 
 class _NoteEdit(QPlainTextEdit):
@@ -170,7 +174,7 @@ class AnnotationSidebar(QWidget):
         self.note_edit = _NoteEdit(self)
         self.note_edit.setObjectName("noteEditor")
         self.note_edit.setAccessibleName("Note of the selected annotation")
-        self.note_edit.setPlaceholderText("Select an annotation to write a note")
+        self.note_edit.setPlaceholderText(NO_NOTE_TARGET)
         self.note_edit.setTabChangesFocus(True)
         self.note_edit.setMaximumHeight(120)
         self._note_timer = QTimer(self)
@@ -327,6 +331,7 @@ class AnnotationSidebar(QWidget):
             self.note_edit.setPlainText(ann.note)
         self.note_edit.blockSignals(False)
         self.note_edit.setEnabled(ann is not None)
+        self.note_edit.setPlaceholderText(NOTE_PLACEHOLDER if ann is not None else NO_NOTE_TARGET)
         self.note_edit.setVisible(ann is not None)
         self.note_label.setVisible(ann is not None)
         self.confirm_button.setVisible(ann is not None and ann.status == "moved")

@@ -4,6 +4,13 @@ Layout of the viewport: the document fills it; the root frame's left and right m
 column of about 70 characters, and its top margin leaves room for the header widget, which is a
 child of the viewport and moves with the scroll value. Speaker names, quote bars, note markers,
 the current annotation's outline and the jump flash are painted here after the text.
+
+The caret: a blinking text cursor in a read-only page makes it look editable, so Qt's caret is
+never drawn (cursor width 0). Keyboard selection still works as in any text edit (Shift+arrows,
+Shift+Ctrl+arrows, Shift+Home/End…); while the reader moves with those keys this class paints
+its own thin, non-blinking caret in the accent colour, and a mouse press or a new transcript
+hides it again. The first navigation key starts from the top of the visible text when the
+cursor is out of view, so the page never jumps back to where the cursor last was.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from PySide6.QtGui import (
     QPen,
     QResizeEvent,
     QTextBlock,
+    QTextCursor,
 )
 from PySide6.QtWidgets import QFrame, QTextEdit, QToolTip, QWidget
 
@@ -30,6 +38,19 @@ from reader.ui.transcript_header import TranscriptHeader
 from reader.ui.transcript_render import TurnLabel
 
 FLASH_MS = 900
+#: Keys that move the text cursor: pressing one shows the keyboard caret.
+NAVIGATION_KEYS = frozenset(
+    {
+        Qt.Key.Key_Left,
+        Qt.Key.Key_Right,
+        Qt.Key.Key_Up,
+        Qt.Key.Key_Down,
+        Qt.Key.Key_Home,
+        Qt.Key.Key_End,
+        Qt.Key.Key_PageUp,
+        Qt.Key.Key_PageDown,
+    }
+)
 #: Longest note shown whole in a tooltip (longer ones are cut with an ellipsis).
 TOOLTIP_CHARS = 600
 
@@ -63,6 +84,9 @@ class ReadingEdit(QTextEdit):
         self.setMouseTracking(True)
         self.viewport().setMouseTracking(True)
         self.document().setDocumentMargin(0)
+        self.setCursorWidth(0)  # no blinking caret: see the module docstring
+        self._keyboard_caret = False
+        self.cursorPositionChanged.connect(self._on_cursor_moved)
         self.header = TranscriptHeader(self.viewport())
         self.theme: Theme = LIGHT
         self.labels: dict[int, TurnLabel] = {}
@@ -242,6 +266,8 @@ class ReadingEdit(QTextEdit):
             painter.fillRect(
                 QRectF(0, 0, 2, self.viewport().height()), with_alpha(theme.accent, 160)
             )
+        if self.caret_visible():
+            painter.fillRect(self.caret_rect(), qcolor(theme.accent))
 
     def _paint_note_marker(self, painter: QPainter, rect: QRectF, placed: Placed) -> None:
         """A small dot in the highlight's hue just above the end of a noted highlight."""
@@ -251,9 +277,44 @@ class ReadingEdit(QTextEdit):
         painter.setBrush(with_alpha(self.theme.highlight(placed.ann.color), 255))
         painter.drawEllipse(center, radius, radius)
 
+    # --- keyboard caret ----------------------------------------------------------------------
+    def caret_visible(self) -> bool:
+        """Whether the keyboard caret is shown (after a navigation key, while focused)."""
+        return self._keyboard_caret and self.hasFocus()
+
+    def caret_rect(self) -> QRectF:
+        """The painted caret: 1.5 px wide, the height of the text (not of the line spacing)."""
+        rect = QRectF(self.cursorRect())
+        fm = QFontMetricsF(self.textCursor().charFormat().font())
+        height = min(rect.height(), fm.height())
+        return QRectF(rect.left(), rect.bottom() - height - fm.descent() * 0.5, 1.5, height)
+
+    def hide_caret(self) -> None:
+        """Stop showing the keyboard caret (a new text, a mouse press)."""
+        if self._keyboard_caret:
+            self._keyboard_caret = False
+            self.viewport().update()
+
+    def _on_cursor_moved(self) -> None:
+        if self._keyboard_caret:
+            self.viewport().update()  # Qt repaints only its own (zero-width) caret's rectangle
+
+    def _start_at_visible_text(self) -> None:
+        """Put the cursor at the first visible line if it is out of view and selects nothing."""
+        cursor = self.textCursor()
+        if cursor.hasSelection() or self.viewport().rect().intersects(self.cursorRect()):
+            return
+        left = int(self._column[0]) + 1
+        top = self.cursorForPosition(QPoint(left, SPACE_XS))
+        if self.cursorRect(top).top() < 0:  # a line cut at the top edge: take the next one
+            top.movePosition(QTextCursor.MoveOperation.Down)
+            top.movePosition(QTextCursor.MoveOperation.StartOfLine)
+        self.setTextCursor(top)
+
     # --- mouse, tooltips ----------------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._press = event.position().toPoint()
+        self.hide_caret()
         super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
@@ -312,6 +373,11 @@ class ReadingEdit(QTextEdit):
             self.escapePressed.emit()
             event.accept()
             return
+        if event.key() in NAVIGATION_KEYS:
+            if not self._keyboard_caret:
+                self._start_at_visible_text()
+            self._keyboard_caret = True
+            self.viewport().update()
         super().keyPressEvent(event)
 
     def focusInEvent(self, event) -> None:

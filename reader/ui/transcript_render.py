@@ -12,6 +12,7 @@ The text goes in with one ``setPlainText`` and the formats follow in a single ed
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 from PySide6.QtGui import (
@@ -32,7 +33,7 @@ from PySide6.QtGui import (
 
 from reader.core.transcript import Block, InlineSpan, Transcript
 from reader.ui.offsets import OffsetMap
-from reader.ui.theme import SPACE_XS, Theme, qcolor, speaker_order
+from reader.ui.theme import SPACE_XS, Theme, qcolor, speaker_order, ui_font
 
 #: Characters QTextDocument would turn into a block break; shown as a line separator (same
 #: length, so offsets are unchanged). The parser never leaves them in canonical text.
@@ -45,6 +46,10 @@ _SAMPLE = "The quick brown fox jumps over the lazy dog, and then she said: well,
 COLUMN_CHARS = 70
 #: Line height as a multiple of the font size (CSS ``line-height: 1.5``).
 LINE_HEIGHT = 1.5
+#: Size of the speaker key's small type relative to the reading size.
+KEY_SCALE = 0.74
+#: The label at the start of a speaker key line (``PB`` of ``PB - Peter Beresford``).
+_KEY_LABEL = re.compile(r"[ \t*_]*(?P<label>[A-Za-z]{1,6}\d?\.?)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,9 +172,11 @@ def render_document(
             name = b.speaker or b.label or ""
             color = result.speaker_colors.get(b.speaker or "", qcolor(theme.muted))
             result.labels[number] = TurnLabel(number, name, color)
-        block_cf = _block_char_format(b, theme)
+        block_cf = _block_char_format(b, theme, font)
         if block_cf is not None:
             _merge(cursor, offsets, b.start, b.end, block_cf)
+        if b.kind == "speaker_key":
+            _mark_key_label(cursor, offsets, transcript, b)
         for span in b.spans:
             _merge(cursor, offsets, span.start, span.end, _span_format(span, theme))
         previous = b
@@ -205,14 +212,17 @@ def _block_format(b: Block, previous: Block | None, metrics: Metrics) -> QTextBl
         fmt.setLeftMargin(metrics.indent * max(1, b.level))
         fmt.setRightMargin(metrics.indent * 0.5)
     elif b.kind == "speaker_key":
-        fmt.setLineHeight(115, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
-        fmt.setBottomMargin(round(gap * 0.3))
+        # A quiet, compact list in small type: it repeats the header's speakers.
+        fmt.setLineHeight(100, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+        fmt.setBottomMargin(round(SPACE_XS * 0.5))
     if previous is not None and previous.kind == "list_item" and b.kind != "list_item":
         fmt.setTopMargin(max(fmt.topMargin(), gap))
+    if previous is not None and previous.kind == "speaker_key" and b.kind != "speaker_key":
+        fmt.setTopMargin(max(fmt.topMargin(), round(gap * 1.6)))
     return fmt
 
 
-def _block_char_format(b: Block, theme: Theme) -> QTextCharFormat | None:
+def _block_char_format(b: Block, theme: Theme, font: QFont) -> QTextCharFormat | None:
     if b.kind == "heading":
         cf = QTextCharFormat()
         level = min(max(b.level, 1), 6)
@@ -222,13 +232,31 @@ def _block_char_format(b: Block, theme: Theme) -> QTextCharFormat | None:
     if b.kind == "speaker_key":
         cf = QTextCharFormat()
         cf.setForeground(qcolor(theme.muted))
-        cf.setProperty(QTextFormat.Property.FontSizeAdjustment, -1)
+        cf.setFontFamilies([ui_font().family()])
+        cf.setFontPointSize(max(7.0, font.pointSizeF() * KEY_SCALE))
+        cf.setFontCapitalization(QFont.Capitalization.SmallCaps)
+        cf.setFontLetterSpacingType(QFont.SpacingType.PercentageSpacing)
+        cf.setFontLetterSpacing(104)
         return cf
     if b.kind == "quote":
         cf = QTextCharFormat()
         cf.setFontItalic(True)
         return cf
     return None
+
+
+def _mark_key_label(
+    cursor: QTextCursor, offsets: OffsetMap, transcript: Transcript, b: Block
+) -> None:
+    """Set the label of a speaker key line ("PB" of "PB - Peter Beresford") in semibold: the
+    key reads as a legend, in the same quiet tone as the rest of it (no speaker colours: with
+    twenty speakers a coloured key would shout, and the turns already name their speakers)."""
+    m = _KEY_LABEL.match(transcript.text, b.start, b.end)
+    if m is None or m["label"] not in transcript.speaker_key:
+        return
+    cf = QTextCharFormat()
+    cf.setFontWeight(QFont.Weight.DemiBold)
+    _merge(cursor, offsets, m.start("label"), m.end("label"), cf)
 
 
 def _span_format(span: InlineSpan, theme: Theme) -> QTextCharFormat:

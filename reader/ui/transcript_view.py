@@ -5,14 +5,15 @@ exactly the canonical text, so the only conversion is UTF-16 ↔ code point (`re
 
 Parts: `transcript_render` builds the document, `reading_edit.ReadingEdit` shows it and paints the
 decoration, `highlights` turns annotations into one list of extra selections, `scrollmarks` puts
-their marks on the scroll bar and `transcript_header` is the header above the text.
+their marks on the scroll bar, `text_geometry` finds lines in the layout and `transcript_header`
+is the header above the text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QPoint, QPointF, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextEdit, QVBoxLayout, QWidget
 
@@ -27,6 +28,7 @@ from reader.ui.highlights import (
 )
 from reader.ui.offsets import OffsetMap
 from reader.ui.reading_edit import ReadingEdit
+from reader.ui.text_geometry import first_visible_position, line_end, line_top, y_fraction
 from reader.ui.theme import (
     MAX_POINT_SIZE,
     MIN_POINT_SIZE,
@@ -153,6 +155,8 @@ class TranscriptView(QWidget):
         reading = self.reading_offset() if keep_state else 0
         selection = self.selection_offsets() if keep_state else None
         edit = self._edit
+        if not keep_state:
+            edit.hide_caret()
         font = reading_font(self._point_size, self._family)
         metrics = self._metrics = Metrics.for_font(font)
         edit.theme = self._theme
@@ -250,12 +254,7 @@ class TranscriptView(QWidget):
             return
 
         def fraction(pos16: int) -> float:
-            block = doc.findBlock(pos16)
-            layout.blockBoundingRect(block)
-            lay = block.layout()
-            line = lay.lineForTextPosition(pos16 - block.position())
-            y = lay.position().y() + (line.y() if line.isValid() else 0.0)
-            return y / height
+            return y_fraction(doc, pos16, height)
 
         colors: dict[str, QColor] = {}
         marks = []
@@ -338,28 +337,10 @@ class TranscriptView(QWidget):
     # --- position ---------------------------------------------------------------------------
     def reading_offset(self) -> int:
         """Code-point offset of the first (even partly) visible line's first character."""
-        if self._transcript is None:
-            return 0
-        doc = self._edit.document()
-        layout = doc.documentLayout()
         y = float(self._edit.verticalScrollBar().value())
-        if y <= 0:
+        if self._transcript is None or y <= 0:
             return 0
-        block = doc.findBlock(layout.hitTest(QPointF(0, y), Qt.HitTestAccuracy.FuzzyHit))
-        if not block.isValid():
-            block = doc.begin()
-        if block.previous().isValid():
-            block = block.previous()
-        while block.isValid():
-            layout.blockBoundingRect(block)
-            lay = block.layout()
-            top = lay.position().y()
-            for i in range(lay.lineCount()):
-                line = lay.lineAt(i)
-                if top + line.y() + line.height() > y:
-                    return self._render.offsets.to_code_point(block.position() + line.textStart())
-            block = block.next()
-        return self._render.offsets.length
+        return self._render.offsets.to_code_point(first_visible_position(self._edit.document(), y))
 
     def set_reading_offset(self, offset: int) -> None:
         """Scroll so that the line holding ``offset`` is the first one (0: the very top)."""
@@ -367,24 +348,14 @@ class TranscriptView(QWidget):
         if offset <= 0 or self._transcript is None:
             bar.setValue(0)
             return
-        top, first_line, label = self._line_top(self._render.offsets.to_utf16(offset))
+        doc = self._edit.document()
+        pos16 = self._render.offsets.to_utf16(offset)
+        top, first_line = line_top(doc, pos16)
         metrics = self._metrics
         lead = min(float(SPACE_S), metrics.em * 0.25)  # stays inside the leading above the line
-        if first_line and label:
-            lead += metrics.label_height + SPACE_XS
+        if first_line and doc.findBlock(pos16).blockNumber() in self._render.labels:
+            lead += metrics.label_height + SPACE_XS  # the speaker's name painted above
         bar.setValue(max(0, round(top - lead)))
-
-    def _line_top(self, pos16: int) -> tuple[float, bool, bool]:
-        """Document y of the line holding ``pos16``; whether it is its block's first line and
-        whether that block has a painted speaker label."""
-        doc = self._edit.document()
-        block = doc.findBlock(pos16)
-        doc.documentLayout().blockBoundingRect(block)
-        lay = block.layout()
-        line = lay.lineForTextPosition(pos16 - block.position())
-        y = lay.position().y() + (line.y() if line.isValid() else 0.0)
-        first = not line.isValid() or line.lineNumber() == 0
-        return y, first, block.blockNumber() in self._render.labels
 
     def scroll_to_offset(self, offset: int, flash: bool = False, end: int | None = None) -> None:
         """Bring ``offset`` into view (about a third down unless already well visible);
@@ -394,15 +365,9 @@ class TranscriptView(QWidget):
         conv = self._render.offsets
         doc = self._edit.document()
         s16 = conv.to_utf16(offset)
-        if end is not None and end > offset:
-            e16 = conv.to_utf16(end)
-        else:
-            block = doc.findBlock(s16)
-            doc.documentLayout().blockBoundingRect(block)
-            line = block.layout().lineForTextPosition(s16 - block.position())
-            e16 = block.position() + line.textStart() + line.textLength() if line.isValid() else s16
+        e16 = conv.to_utf16(end) if end is not None and end > offset else line_end(doc, s16)
         rects = range_rects(doc, s16, max(e16, s16 + 1))
-        top = rects[0].top() if rects else self._line_top(s16)[0]
+        top = rects[0].top() if rects else line_top(doc, s16)[0]
         bottom = rects[-1].bottom() if rects else top
         bar = self._edit.verticalScrollBar()
         view_h = self._edit.viewport().height()
@@ -417,15 +382,10 @@ class TranscriptView(QWidget):
         self.set_reading_offset(offset)
         if self._transcript is None:
             return
-        doc = self._edit.document()
         s16 = self._render.offsets.to_utf16(offset)
-        block = doc.findBlock(s16)
-        doc.documentLayout().blockBoundingRect(block)
-        line = block.layout().lineForTextPosition(s16 - block.position())
-        if line.isValid():
-            e16 = block.position() + line.textStart() + line.textLength()
-            if e16 > s16:
-                self._edit.flash(s16, e16)
+        e16 = line_end(self._edit.document(), s16)
+        if e16 > s16:
+            self._edit.flash(s16, e16)
 
     def is_flashing(self) -> bool:
         return self._edit.is_flashing()

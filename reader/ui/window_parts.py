@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtGui import QAction, QActionEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar, QToolButton, QWidget
 
 from reader.ui.actions import Actions
+from reader.ui.icons import ACTION_ICONS, IconTinter
 from reader.ui.theme import SPACE_S, SPACE_XS, Theme, with_alpha
 
 
@@ -69,15 +70,32 @@ def build_menus(window: QMainWindow, a: Actions) -> None:
     help_menu.addAction(a.about)
 
 
+#: Icon size of the toolbar's line icons (logical px; the colour swatches are drawn smaller).
+TOOLBAR_ICON = 20
+#: Actions of parts installed through `reader.ui.features` that get a toolbar button (by object
+#: name), placed after the outline button as soon as the part adds them to the window.
+TOOLBAR_EXTRAS: tuple[str, ...] = ("action_search_library",)
+
+
 def build_toolbar(window: QMainWindow, a: Actions) -> QToolBar:
-    """A small toolbar: open, undo/redo, the five colours, note, tags, find, keep applying."""
+    """A small toolbar: open, undo/redo, the five colours, note, tags, find, outline, search
+    library, keep applying.
+
+    Every button but the colours shows one of our line icons (`reader.ui.icons`), tinted from the
+    palette and re-tinted on a theme change, with the action's name and keys as its tooltip;
+    "Keep Applying" is a mode, so it keeps its text beside the icon.
+    """
     toolbar = QToolBar("Toolbar", window)
     toolbar.setObjectName("mainToolbar")
     toolbar.setMovable(False)
     toolbar.setFloatable(False)
-    toolbar.setIconSize(QSize(14, 14))
-    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    toolbar.setIconSize(QSize(TOOLBAR_ICON, TOOLBAR_ICON))
+    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
     window.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+    tinter = IconTinter(toolbar, TOOLBAR_ICON)
+    for name in ACTION_ICONS:
+        if name in a.all:
+            tinter.add(a.all[name], name)
     toolbar.addAction(a.open_folder)
     toolbar.addSeparator()
     toolbar.addAction(a.undo)
@@ -85,20 +103,57 @@ def build_toolbar(window: QMainWindow, a: Actions) -> QToolBar:
     toolbar.addSeparator()
     for action in a.colors:
         toolbar.addAction(action)
-        button = toolbar.widgetForAction(action)
-        if isinstance(button, QToolButton):
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
     toolbar.addSeparator()
     for action in (a.add_note, a.tags, a.find, a.outline):
         toolbar.addAction(action)
-    toolbar.addSeparator()
+    extras_at = toolbar.addSeparator()
     toolbar.addAction(a.keep_applying)
+    keep = toolbar.widgetForAction(a.keep_applying)
+    if isinstance(keep, QToolButton):
+        keep.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     for action in toolbar.actions():
-        button = toolbar.widgetForAction(action)
-        if isinstance(button, QToolButton):
-            button.setObjectName(f"tool_{action.objectName().removeprefix('action_')}")
-            button.setAccessibleName(str(action.property("accessibleName") or action.text()))
+        _name_button(toolbar, action)
+    window.installEventFilter(_ExtrasWatcher(window, toolbar, tinter, extras_at))
     return toolbar
+
+
+def toolbar_tinter(toolbar: QToolBar) -> IconTinter | None:
+    """The `IconTinter` of a toolbar made by `build_toolbar`."""
+    tinter = toolbar.findChild(IconTinter)
+    return tinter if isinstance(tinter, IconTinter) else None
+
+
+def _name_button(toolbar: QToolBar, action: QAction) -> None:
+    button = toolbar.widgetForAction(action)
+    if not isinstance(button, QToolButton):
+        return
+    button.setObjectName(f"tool_{action.objectName().removeprefix('action_')}")
+    name = str(action.property("accessibleName") or action.text().replace("&", ""))
+    button.setAccessibleName(name)
+    tip = action.toolTip()
+    if not action.data() and not tip.startswith(name):  # a colour's tip names its meaning
+        action.setToolTip(f"{name} — {tip}" if tip else name)
+
+
+class _ExtrasWatcher(QObject):
+    """Puts the `TOOLBAR_EXTRAS` actions on the toolbar when a part adds them to the window."""
+
+    def __init__(
+        self, window: QMainWindow, toolbar: QToolBar, tinter: IconTinter, before: QAction
+    ) -> None:
+        super().__init__(toolbar)
+        self._toolbar = toolbar
+        self._tinter = tinter
+        self._before = before
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.ActionAdded and isinstance(event, QActionEvent):
+            action = event.action()
+            if action.objectName() in TOOLBAR_EXTRAS and action not in self._toolbar.actions():
+                self._tinter.add(action, action.objectName().removeprefix("action_"))
+                self._toolbar.insertAction(self._before, action)
+                _name_button(self._toolbar, action)
+        return False
 
 
 def fill_recent_menu(menu: QMenu, folders: list[str], open_path: Callable[[Path], None]) -> None:

@@ -123,10 +123,14 @@ def test_orphans_have_their_own_section(model, sidebar: AnnotationSidebar) -> No
 def test_note_editor_saves_after_a_pause(qtbot, model, sidebar: AnnotationSidebar) -> None:
     ann = add(model, "gamma")
     sidebar.select_annotation(ann)
-    assert sidebar.note_edit.isEnabled()
+    assert sidebar.note_edit.isEnabled() and sidebar.note_edit.isVisibleTo(sidebar)
+    assert sidebar.note_edit.toPlainText() == ""
+    assert sidebar.note_edit.placeholderText() == "Write a note…"  # not "Select an annotation…"
     with qtbot.waitSignal(sidebar.noteEditRequested, timeout=3000) as blocker:
         qtbot.keyClicks(sidebar.note_edit, "Third letter")
     assert blocker.args == [ann, "Third letter"]
+    sidebar.select_annotation(None)
+    assert not sidebar.note_edit.isEnabled() and not sidebar.note_edit.isVisibleTo(sidebar)
 
 
 def test_moved_annotation_can_be_confirmed(qtbot, model, sidebar: AnnotationSidebar) -> None:

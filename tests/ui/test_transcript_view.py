@@ -7,7 +7,14 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor, QContextMenuEvent, QTextCursor
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QFont,
+    QFontMetricsF,
+    QTextCharFormat,
+    QTextCursor,
+)
 from PySide6.QtWidgets import QApplication, QTextEdit
 
 from reader.core.annotations import Annotation
@@ -419,3 +426,96 @@ def test_keyboard_focus_and_interaction_flags(view: TranscriptView) -> None:
     assert edit.isReadOnly()
     assert view.focusProxy() is edit
     assert isinstance(edit, QTextEdit)
+
+
+def _caret_pixels(view: TranscriptView) -> int:
+    """Pixels of the accent colour (the keyboard caret) in the rendered viewport."""
+    edit = view.text_edit()
+    image = edit.viewport().grab().toImage()
+    rect = edit.caret_rect().toAlignedRect().adjusted(-1, -1, 1, 1)  # type: ignore[attr-defined]
+    accent = qcolor(view.theme().accent)
+    hits = 0
+    for x in range(max(rect.left(), 0), min(rect.right() + 1, image.width())):
+        for y in range(max(rect.top(), 0), min(rect.bottom() + 1, image.height())):
+            c = image.pixelColor(x, y)
+            if abs(c.red() - accent.red()) + abs(c.blue() - accent.blue()) < 40:
+                hits += 1
+    return hits
+
+
+def test_no_caret_until_the_keyboard_moves_it(view: TranscriptView, transcript, qtbot) -> None:
+    edit = view.text_edit()
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus)
+    assert edit.cursorWidth() == 0  # Qt's blinking caret is never drawn
+    assert not edit.caret_visible()  # type: ignore[attr-defined]
+    assert _caret_pixels(view) == 0
+    # Shift+arrows still select, and then a quiet, steady caret shows where the cursor is.
+    qtbot.keyClick(edit, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(edit, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(edit, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    assert view.selection_offsets() == (0, 3)
+    assert view.selected_text() == transcript.text[:3]
+    assert edit.caret_visible()  # type: ignore[attr-defined]
+    assert _caret_pixels(view) > 0
+    # A click hides it again; so does a new transcript.
+    qtbot.mouseClick(edit.viewport(), Qt.MouseButton.LeftButton, pos=point_of(view, 10))
+    assert not edit.caret_visible()  # type: ignore[attr-defined]
+    qtbot.keyClick(edit, Qt.Key.Key_Down)
+    assert edit.caret_visible()  # type: ignore[attr-defined]
+    view.set_transcript(transcript, [])
+    assert not edit.caret_visible()  # type: ignore[attr-defined]
+
+
+def test_keyboard_caret_starts_at_the_visible_text(qtbot) -> None:
+    t = build([("paragraph", f"Paragraph {i} " * 12, {}) for i in range(200)])
+    v = TranscriptView(theme=LIGHT)
+    qtbot.addWidget(v)
+    v.resize(700, 500)
+    v.show()
+    v.set_transcript(t, [])
+    v.set_reading_offset(t.blocks[100].start)
+    value = v.text_edit().verticalScrollBar().value()
+    edit = v.text_edit()
+    edit.setFocus()
+    qtbot.keyClick(edit, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    start, end = v.selection_offsets() or (0, 0)
+    assert t.blocks[100].start <= start < t.blocks[101].start and end == start + 1
+    assert abs(edit.verticalScrollBar().value() - value) < 60  # the page did not jump to the top
+
+
+def test_speaker_key_is_small_quiet_and_still_text(qtbot) -> None:
+    parts: list[tuple[str, str, dict[str, Any]]] = [
+        ("speaker_key", "PB - Peter Beresford", {}),
+        ("speaker_key", "AL - Ann Lee", {}),
+        ("turn", "Welcome to the programme.", {"speaker": "Peter Beresford", "label": "PB"}),
+    ]
+    t = build(parts)
+    t.speaker_key = {"PB": "Peter Beresford", "AL": "Ann Lee"}
+    v = TranscriptView(theme=LIGHT)
+    qtbot.addWidget(v)
+    v.resize(700, 500)
+    v.show()
+    v.set_transcript(t, [])
+    assert v.document_text() == t.text  # the key stays in the document, character for character
+    doc = v.document()
+
+    def char_format(pos16: int) -> QTextCharFormat:
+        cursor = QTextCursor(doc)
+        cursor.setPosition(pos16 + 1)  # the format of the character before the cursor
+        return cursor.charFormat()
+
+    label, name = char_format(0), char_format(len("PB - P"))
+    body = char_format(t.blocks[2].start + 3)
+    assert name.font().pointSizeF() < body.font().pointSizeF() * 0.8
+    assert name.fontCapitalization() == QFont.Capitalization.SmallCaps
+    assert name.foreground().color() == qcolor(LIGHT.muted)
+    assert label.fontWeight() > body.fontWeight()  # the label "PB" reads as a legend
+    layout = doc.documentLayout()
+    first, second = (
+        layout.blockBoundingRect(doc.findBlockByNumber(0)),
+        layout.blockBoundingRect(doc.findBlockByNumber(1)),
+    )
+    turn = layout.blockBoundingRect(doc.findBlockByNumber(2))
+    assert 0 < second.top() - first.top() < QFontMetricsF(body.font()).height()  # tight lines
+    assert turn.top() - second.bottom() > 2 * (second.top() - first.bottom())  # then a gap
