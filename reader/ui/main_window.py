@@ -109,7 +109,9 @@ class MainWindow(AnnotatingMixin, PanesMixin, QMainWindow):
         self._restore_layout()
         self._update_actions()
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)  # ready to read and select
-        self.layout().activate()  # size constraints settle before the native window exists
+        layout = self.layout()
+        assert layout is not None  # QMainWindow always has its own layout
+        layout.activate()  # size constraints settle before the native window exists
 
     # Construction ------------------------------------------------------------------------------
 
@@ -146,7 +148,9 @@ class MainWindow(AnnotatingMixin, PanesMixin, QMainWindow):
 
     def _build_chrome(self) -> None:
         build_menus(self, self.actions)
-        self.recent_menu: QMenu = self.findChild(QMenu, "menu_recent")
+        recent_menu = self.findChild(QMenu, "menu_recent")
+        assert recent_menu is not None  # made by build_menus
+        self.recent_menu: QMenu = recent_menu
         self.toolbar: QToolBar = build_toolbar(self, self.actions)
         self.status_label = QLabel(self)
         self.status_label.setObjectName("statusMessage")
@@ -224,7 +228,9 @@ class MainWindow(AnnotatingMixin, PanesMixin, QMainWindow):
         self._selection_timer.timeout.connect(self._on_selection_settled)
         self.outline.entryActivated.connect(self._jump_to)
         self.outline.closed.connect(lambda: self.view.setFocus(Qt.FocusReason.OtherFocusReason))
-        QApplication.instance().focusChanged.connect(self._on_focus_changed)
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        app.focusChanged.connect(self._on_focus_changed)
 
         self.sidebar.annotationSelected.connect(self._on_sidebar_selected)
         self.sidebar.noteEditRequested.connect(self.controller.set_note)
@@ -430,10 +436,10 @@ class MainWindow(AnnotatingMixin, PanesMixin, QMainWindow):
             return  # not in the cached list: the refresh may bring it
         self._initial_open = False
         self._pending_episode = None
-        if known:
+        if known and wanted is not None:
             self.open_episode(wanted)
-        elif self.episodes.first_path():
-            self.open_episode(self.episodes.first_path())
+        elif first := self.episodes.first_path():
+            self.open_episode(first)
         else:
             self.close_episode()
         if self.episode_loader.pending_path is None:  # nothing to wait for (already open)
