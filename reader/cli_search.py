@@ -6,6 +6,11 @@ prints the results, best first: grouped by episode for people, or as JSON::
     {"results": [{"path": "...", "title": "...", "speaker": "...", "start": 0, "end": 0,
                   "snippet": "...", "kind": "text", ...}]}
 
+``kind`` is ``"text"`` (a passage: ``start``/``end`` the first match), ``"note"`` (an annotation's
+note or tags: ``start``/``end`` its passage) or ``"title"`` (the episode's title or subtitle:
+``start`` and ``end`` 0, the top of the episode; the snippet is the title, then the subtitle after
+a new line). A title hit ranks above the episode's passages and notes.
+
 Exit codes: 0 success (with or without results), 1 the index could not be built or read,
 2 an unusable PATH or query. The query may be one argument or several words; a word starting with
 ``-`` excludes it (``search . participation -tokenism``).
@@ -145,6 +150,10 @@ def _print_plain(
     for group in group_by_episode(results):
         out.write(f"{group.title}\n  {_display_path(group.path, root, typed)}\n")
         for r in group.results:
+            if r.kind == "title":
+                out.write("    title\n")
+                out.write(f"      {r.marked_snippet(*marks).replace(chr(10), ' · ')}\n")
+                continue
             what = "note" if r.kind == "note" else "text"
             where = "orphaned" if r.orphaned else f"{r.start}–{r.end}"
             who = r.speaker or "no speaker"

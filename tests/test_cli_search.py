@@ -126,6 +126,21 @@ def test_single_file_and_nothing_written(library: Path, capsys: pytest.CaptureFi
     before = sorted(p.name for p in library.iterdir())
     code, out, _ = _run(capsys, str(library / "cafe.md"), "café", "--json")
     assert code == 0
-    (r,) = json.loads(out)["results"]
-    assert r["path"] == str(library / "cafe.md")
+    results = json.loads(out)["results"]
+    assert [r["kind"] for r in results] == ["title", "text"]  # "Café culture", then the block
+    assert {r["path"] for r in results} == {str(library / "cafe.md")}
     assert sorted(p.name for p in library.iterdir()) == before
+
+
+def test_title_hits(library: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, str(library), "culture", "--json")  # only in "Café culture"
+    assert code == 0
+    (r,) = json.loads(out)["results"]
+    assert {"path", "title", "speaker", "start", "end", "snippet"} <= set(r)
+    assert (r["kind"], r["start"], r["end"], r["speaker"]) == ("title", 0, 0, None)
+    assert r["path"] == str(library / "cafe.md") and r["snippet"] == "Café culture"
+    assert r["snippet_matches"] == [[5, 12]] and r["matches"] == []
+    code, out, _ = _run(capsys, str(library), "café")
+    assert code == 0
+    assert "    title\n      «Café» culture\n    text · Alice Lee · " in out
+    assert "2 result(s) in 1 episode(s)" in out

@@ -90,11 +90,13 @@ def _names(results: list[SearchResult]) -> set[str]:
 
 
 def _hit_texts(results: list[SearchResult]) -> list[str]:
-    """The canonical text at each text result's [start:end], read back from the transcript."""
+    """The canonical text at each text result's [start:end], read back from the transcript
+    (title hits, which point at the top of their episode, are left out)."""
     out = []
     for r in results:
-        assert r.kind == "text"
-        out.append(load_transcript(r.path).text[r.start : r.end])
+        assert r.kind in ("text", "title")
+        if r.kind == "text":
+            out.append(load_transcript(r.path).text[r.start : r.end])
     return out
 
 
@@ -158,6 +160,7 @@ def test_exclude(index: Index) -> None:
 
 def test_accent_and_case_insensitive(index: Index) -> None:
     results = index.search("cafe")
+    assert [r.kind for r in results] == ["title", "text"]  # "Café culture", then the block
     assert _hit_texts(results) == ["café"]
     assert _hit_texts(index.search("CAFÉ")) == ["café"]
     assert _hit_texts(index.search("zoe")) == ["Zoë"]
@@ -185,6 +188,9 @@ def test_offsets_point_into_the_canonical_text(index: Index, query: str) -> None
     results = index.search(query)
     assert results
     for r in results:
+        if r.kind == "title":
+            assert (r.start, r.end, r.matches, r.speaker) == (0, 0, (), None)
+            continue
         t = load_transcript(r.path)
         block = t.block_at(r.start)
         assert block is not None and block.start <= r.start < r.end <= block.end
@@ -224,8 +230,11 @@ def test_ranked_best_first(index: Index) -> None:
     results = index.search("involvement OR policy")
     scores = [r.score for r in results]
     assert scores == sorted(scores)
-    # "policy" is in 2 blocks, "involvement" (stemmed) in 4: the rarer word weighs more in bm25
-    assert _fold(load_transcript(results[0].path).text[results[0].start :]).startswith("policy")
+    # a title hit first ("Policy talk"), then the blocks: "policy" is in 2 blocks, "involvement"
+    # (stemmed) in 4: the rarer word weighs more in bm25
+    assert results[0].kind == "title" and results[0].path.name == "policy.md"
+    first_text = next(r for r in results if r.kind == "text")
+    assert _fold(load_transcript(first_text.path).text[first_text.start :]).startswith("policy")
 
 
 def test_limit_and_offset(index: Index) -> None:
@@ -255,6 +264,82 @@ def test_snippet_of_a_long_block() -> None:
     ((s, e),) = spans
     assert snippet[s:e] == "needle"
     assert 40 <= s <= 70  # some context before the match
+
+
+# --- titles and subtitles ----------------------------------------------------------------------
+
+CULTURE = """---
+title: "Work and culture"
+subtitle: "Organisational culture in social work teams"
+---
+# Culture
+
+DI Culture is what people do when nobody is watching. Culture eats strategy; culture, culture.
+"""
+
+
+def test_a_word_only_in_a_title_is_found(index: Index) -> None:
+    (r,) = index.search("talk")  # "Policy talk": in no block
+    assert r.kind == "title" and r.path == index.root / "policy.md" and r.title == "Policy talk"
+    assert (r.start, r.end, r.matches, r.speaker, r.annotation_id) == (0, 0, (), None, None)
+    assert r.marked_snippet() == "Policy [talk]"
+    assert r.to_json()["kind"] == "title"
+
+
+def test_a_word_only_in_a_subtitle_is_found(library: Path) -> None:
+    _write(library / "culture.md", CULTURE)
+    with Index(library) as idx:
+        idx.update()
+        (r,) = idx.search("organisational")
+        assert r.kind == "title" and r.title == "Work and culture"
+        assert r.marked_snippet() == (
+            "Work and culture\n[Organisational] culture in social work teams"
+        )
+        assert [r.kind for r in idx.search('"work teams"')] == ["title"]
+
+
+def test_the_bundled_samples_titles_are_searchable() -> None:
+    with Index(paths.sample_library()) as idx:
+        idx.update()
+        results = idx.search("carers")  # only in a title (and the front matter's URLs)
+        assert [(r.kind, r.path.name) for r in results] == [
+            ("title", "kinship-carers-peer-group.md")
+        ]
+        assert results[0].title == "A kinship carers' peer group"
+
+
+def test_a_title_match_ranks_first(library: Path) -> None:
+    """A single word in one episode's title and, many times, in another's blocks (a heading that
+    is only the word, a turn that repeats it): the title hit comes first."""
+    _write(library / "culture.md", CULTURE.replace('title: "Work and culture"', "title: Work"))
+    with Index(library) as idx:
+        idx.update()
+        results = idx.search("culture")
+        assert [(r.kind, r.path.name) for r in results[:2]] == [
+            ("title", "cafe.md"),  # "Café culture"
+            ("title", "culture.md"),  # in the subtitle, which is longer
+        ]
+        assert {r.kind for r in results[2:]} == {"text"} and len(results) == 4
+        assert all(r.path.name == "culture.md" for r in results[2:])
+        scores = [r.score for r in results]
+        assert scores == sorted(scores)
+        # the episode's group comes first, opening at its top
+        first = group_by_episode(results)[0]
+        assert first.path.name == "cafe.md" and first.results[0].start == 0
+
+
+def test_a_changed_title_is_reindexed_and_never_doubled(library: Path) -> None:
+    cafe = library / "cafe.md"
+    with Index(library) as idx:
+        idx.update()
+        _annotate(cafe, "café", note="a thought")  # a note: the text is not re-indexed
+        idx.update()
+        idx.refresh_file(cafe)
+        assert [r.kind for r in idx.search("culture")] == ["title"]
+        _write(cafe, CAFE.replace("Café culture", "Tea time"), mtime=OLD + 5)
+        assert idx.update().changed == 1
+        assert idx.search("culture") == []
+        assert [r.title for r in idx.search("tea")] == ["Tea time"]
 
 
 # --- notes and tags ----------------------------------------------------------------------------
@@ -296,7 +381,7 @@ def test_note_changes_are_picked_up(library: Path) -> None:
         AnnotationStore.open(load_transcript(cafe)).delete(ann_id)
         idx.update()
         assert idx.search("idea") == []
-        assert len(idx.search("café")) == 1  # the text is still there
+        assert [r.kind for r in idx.search("café")] == ["title", "text"]  # the text is still there
 
 
 def test_private_notes_are_searchable_and_followed(library: Path) -> None:
@@ -333,7 +418,7 @@ def test_highlights_without_notes_are_not_indexed(library: Path) -> None:
     with Index(library) as idx:
         stats = idx.update()
         assert stats.notes == 0
-        assert [r.kind for r in idx.search("café")] == ["text"]
+        assert [r.kind for r in idx.search("café")] == ["title", "text"]
 
 
 def test_refresh_file(library: Path) -> None:
@@ -452,7 +537,7 @@ def test_unreadable_content_does_not_stop_the_index(library: Path) -> None:
 
 
 def test_a_parser_failure_skips_one_file(library: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from reader.core import search as search_module
+    from reader.core import search_parallel as search_module
 
     real = search_module.transcript_from_bytes
 
@@ -531,6 +616,20 @@ def test_code_change_rebuilds_the_index(library: Path, monkeypatch: pytest.Monke
     with Index(library) as idx:
         assert idx.update().parsed == 3
         assert idx.search("café")
+
+
+def test_an_index_of_an_older_schema_is_rebuilt(library: Path) -> None:
+    with Index(library) as idx:
+        idx.update()
+    con = sqlite3.connect(index_path_for(library))
+    with con:  # as a version-1 index (no title rows) would read
+        con.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
+        con.execute("DELETE FROM fts WHERE rowid IN (SELECT id FROM entries WHERE kind = 2)")
+        con.execute("DELETE FROM entries WHERE kind = 2")
+    con.close()
+    with Index(library) as idx:
+        assert idx.update().parsed == 3
+        assert [r.kind for r in idx.search("talk")] == ["title"]
 
 
 def test_missing_library_is_a_clear_error(tmp_path: Path) -> None:

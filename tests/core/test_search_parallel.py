@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.core import search as search_module
+from reader.core import search_parallel as search_module
 from reader.core.search import Index
 from reader.core.store import AnnotationStore, new_annotation
 from reader.core.transcript import load_transcript
@@ -205,7 +205,7 @@ def test_parallel_ranking_gives_the_same_results(
 
 def test_a_worker_with_another_parser_refuses(big_library: Path) -> None:
     chunk = [(big_library / "d0" / "ep00.md", (big_library / "d0" / "ep00.md").read_bytes())]
-    (ok,) = search_module._prepare_chunk(chunk, None, search_module._code_fingerprint())
+    (ok,) = search_module.prepare_chunk(chunk, None, search_module._code_fingerprint())
     assert ok.error is None and ok.title == "Episode 0"
     with pytest.raises(RuntimeError, match="parser differs"):
-        search_module._prepare_chunk(chunk, None, "another parser")
+        search_module.prepare_chunk(chunk, None, "another parser")

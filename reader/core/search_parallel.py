@@ -1,0 +1,193 @@
+"""Parsing for the search index, in worker processes during a large update.
+
+`prepare` turns a transcript's bytes into plain rows (`Prepared`), in any process. `Pipeline`
+runs it over chunks of files in a process pool (a fork server or spawned interpreters, never a
+fork of the threaded caller), a bounded number of chunks ahead of the writes, and falls back to
+parsing in the calling thread when the workers fail.
+"""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reader.core.search_changes import FileState, IndexedFile
+from reader.core.search_rows import (
+    BlockRow,
+    NoteRow,
+    Notes,
+    block_rows,
+    episode_title,
+    load_notes,
+    note_rows,
+    title_text,
+    transcript_from_bytes,
+)
+from reader.core.search_store import _code_fingerprint
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """A file to parse and write: its index row (None when new) and its state with its bytes."""
+
+    path: Path
+    rel: str
+    row: IndexedFile | None
+    state: FileState
+
+
+@dataclass(slots=True)
+class Prepared:
+    """What parsing one file gives the writer: plain values, cheap to send between processes.
+
+    ``title`` is shown in results, ``title_text`` indexed (title and subtitle).
+    ``error`` set: the parser failed (nothing else is set)."""
+
+    title: str = ""
+    title_text: str = ""
+    blocks: list[BlockRow] = field(default_factory=list)
+    notes: list[NoteRow] = field(default_factory=list)
+    private_path: str | None = None
+    problems: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def prepare(path: Path, data: bytes | None) -> Prepared:
+    """Parse a transcript's bytes and read its annotations into rows (in any process)."""
+    assert data is not None
+    try:
+        transcript = transcript_from_bytes(data, path)
+    except Exception as exc:  # noqa: BLE001 - a parser bug on one file must not stop the index
+        return Prepared(error=f"{type(exc).__name__}: {exc}")
+    try:
+        notes = load_notes(transcript)
+    except Exception as exc:  # noqa: BLE001 - one bad sidecar must not stop the whole index
+        notes = Notes([], None, [f"annotations not indexed: {type(exc).__name__}: {exc}"])
+    return Prepared(
+        title=episode_title(transcript),
+        title_text=title_text(transcript),
+        blocks=block_rows(transcript),
+        notes=note_rows(transcript, notes.annotations),
+        private_path=notes.private_path,
+        problems=list(notes.problems),
+    )
+
+
+def prepare_chunk(
+    chunk: list[tuple[Path, bytes | None]],
+    environ: dict[str, str] | None = None,
+    code: str | None = None,
+) -> list[Prepared]:
+    """`prepare` for a chunk of files: what a worker process runs, with the environment of the
+    process that asked (where private notes live depends on it; the fork server's may be older).
+
+    ``code`` is the asking process's `_code_fingerprint`: a worker whose parser differs (the
+    source changed in between, in a checkout or an upgrade) refuses, and the asking process
+    parses itself, so an index never mixes offsets from two parsers.
+    """
+    if code is not None and code != _worker_fingerprint():
+        raise RuntimeError("this worker's parser differs from the indexing process's")
+    if environ is not None and environ != os.environ:
+        os.environ.clear()
+        os.environ.update(environ)
+    return [prepare(path, data) for path, data in chunk]
+
+
+@functools.lru_cache(maxsize=1)
+def _worker_fingerprint() -> str:
+    """The fingerprint of the parser this process runs (its modules imported first)."""
+    from reader.core import body, frontmatter_meta, markup  # noqa: F401 - what parsing imports
+
+    return _code_fingerprint()
+
+
+def _pool_context() -> Any:
+    """Worker processes started safely from a threaded (Qt) process: never a plain fork.
+
+    The fork server starts once per program with this module loaded, so later pools start fast.
+    """
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload([__name__])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+class Pipeline:
+    """Parses jobs in worker processes, in chunks, a bounded number of chunks ahead; results
+    are handed back in submission order. When the workers fail (a crash, no processes allowed),
+    the remaining chunks are parsed in the calling thread."""
+
+    CHUNK = 8
+
+    def __init__(self, workers: int) -> None:
+        self.ahead = workers * 3
+        self._chunk: list[Job] = []
+        self._inflight: deque[tuple[list[Job], Future[list[Prepared]] | None]] = deque()
+        self._pool: ProcessPoolExecutor | None
+        try:
+            self._pool = ProcessPoolExecutor(workers, mp_context=_pool_context())
+        except (OSError, ValueError, NotImplementedError):
+            self._pool = None
+
+    def submit(self, job: Job) -> None:
+        self._chunk.append(job)
+        if len(self._chunk) >= self.CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._chunk:
+            return
+        jobs, self._chunk = self._chunk, []
+        future: Future[list[Prepared]] | None = None
+        if self._pool is not None:
+            try:
+                future = self._pool.submit(
+                    prepare_chunk,
+                    [(j.path, j.state.data) for j in jobs],
+                    dict(os.environ),
+                    _code_fingerprint(),
+                )
+            except Exception:  # noqa: BLE001 - a broken pool: parse here instead
+                self._pool = None
+        self._inflight.append((jobs, future))
+
+    def _results(self, jobs: list[Job], future: Future[list[Prepared]] | None) -> list[Prepared]:
+        if future is not None:
+            try:
+                return future.result()
+            except Exception:  # noqa: BLE001 - a worker died: parse this chunk here
+                self._pool = None
+        return prepare_chunk([(j.path, j.state.data) for j in jobs])
+
+    def drain(self, finish: Callable[[Job, Prepared], bool], block: bool) -> bool:
+        """Hand finished chunks to ``finish`` in order: all of them when ``block``, else those
+        done (and the oldest when too many are in flight). False when ``finish`` said stop."""
+        while self._inflight:
+            jobs, future = self._inflight[0]
+            ready = future is None or future.done()
+            if not (block or ready or len(self._inflight) > self.ahead):
+                break
+            self._inflight.popleft()
+            for job, prepared in zip(jobs, self._results(jobs, future), strict=True):
+                if not finish(job, prepared):
+                    return False
+        return True
+
+    def close(self) -> None:
+        """Drop what was not written and stop the workers (waiting at most for one chunk)."""
+        self._chunk.clear()
+        for _jobs, future in self._inflight:
+            if future is not None:
+                future.cancel()
+        self._inflight.clear()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
