@@ -48,11 +48,21 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .lexer import Raw, chunked_lines, lex, lex_lines
-from .markup import has_html, has_templates, html_to_markdown, render_inline, strip_templates
+from .markup import render_inline
+from .markup_html import has_html, has_templates, html_to_markdown, strip_templates
 from .speakers import KEY_MAX_BLOCKS, Label, Speakers, find_speaker_key
 from .transcript import Block, InlineSpan
 
-__all__ = ["KEY_MAX_BLOCKS", "Raw", "find_speaker_key", "lex", "lex_head", "parse_body", "prepare"]
+__all__ = [
+    "KEY_MAX_BLOCKS",
+    "Raw",
+    "find_speaker_key",
+    "lex",
+    "lex_head",
+    "parse_body",
+    "prepare",
+    "turn_speakers",
+]
 
 _TRAILING_PUNCT = ".,;:!?…\"'”’)]»"
 _CONVERSATIONAL = frozenset(
@@ -289,6 +299,48 @@ def parse_body(
     if warnings is not None:
         warnings.extend(out.warnings)
     return "".join(out.parts), out.blocks, key
+
+
+def turn_speakers(
+    raws: list[Raw], known_speakers: list[str], key: dict[str, str], key_blocks: set[int]
+) -> list[str]:
+    """The speakers of the turns that `parse_body` finds in ``raws``, in order, without
+    rendering anything (for `read_metadata`, on the head of a body).
+
+    It follows `parse_body`'s walk: a label with text on its line starts a turn; a label alone
+    starts a turn with the next paragraph (a list item or quote takes it without being a turn
+    block, a heading or footnote drops it, a fenced block passes it on). Plain-line headings
+    need no test: they never hold a label. One difference: a turn whose text renders empty
+    (``Name: **``) counts here.
+    """
+    speakers = Speakers(key, known_speakers, raws)
+    out: list[str] = []
+    pending: Label | None = None
+    match = speakers.match
+    for idx, raw in enumerate(raws):
+        kind = raw.kind
+        if idx in key_blocks or kind == "fence":
+            continue
+        if kind in ("heading", "footnote"):
+            pending = None
+            continue
+        if kind != "para":  # a list item or quote takes a pending label (it is no turn block)
+            pending = None
+            continue
+        nlines = len(raw.lines)
+        for line in raw.lines:
+            found = match(line)
+            if found is not None and not _standalone_pseudo(found, raws, idx, nlines):
+                if found.rest:
+                    out.append(found.speaker)
+                    pending = None
+                else:
+                    pending = found
+                continue
+            if pending is not None:
+                out.append(pending.speaker)
+                pending = None
+    return out
 
 
 def _emit(out: _Builder, lines: list[str], label: Label | None, current: str | None) -> str | None:

@@ -1,38 +1,78 @@
-"""Front matter: decoding the bytes, splitting YAML/TOML front matter off, loading it safely,
-and turning its values into `EpisodeMeta` fields.
+"""Front matter: decoding the bytes, splitting YAML/TOML front matter off, and turning its
+values into `EpisodeMeta` fields.
 
 Everything here reports problems as strings in ``errors``/``warnings`` lists instead of raising:
-a transcript with broken metadata must still open. YAML is loaded with a `SafeLoader` subclass
-that refuses ``!!python/*`` tags (the safe constructor already does) and bounds aliases and their
-expanded size, so a "billion laughs" document fails fast instead of eating memory.
+a transcript with broken metadata must still open. The parts live in their own modules and are
+re-exported here: `yaml_safe` (bounded YAML and TOML loaders), `metadata_values` (dates,
+durations, lists, speaker names, URLs) and `stem_meta` (title and date from the file name).
 """
 
 from __future__ import annotations
 
 import codecs
-import datetime as _dt
-import math
 import re
-import sys
-import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from yaml.events import AliasEvent
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from .metadata_values import (
+    as_list,
+    clean_str,
+    collect_urls,
+    json_safe,
+    merge_speakers,
+    merge_unique,
+    parse_date,
+    parse_duration,
+    speaker_name,
+    strip_honorific,
+)
+from .stem_meta import TITLE_SAMPLE_CHARS, date_from_stem, prettify_stem
+from .yaml_safe import (
+    HAVE_LIBYAML,
+    MAX_ALIASES,
+    MAX_EXPANDED_NODES,
+    BoundedSafeLoader,
+    PyBoundedSafeLoader,
+    load_toml,
+    load_yaml,
+)
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised only on Python 3.10
-    import tomli as tomllib
+__all__ = [
+    "DATE_KEYS",
+    "DURATION_KEYS",
+    "HAVE_LIBYAML",
+    "MAX_ALIASES",
+    "MAX_EXPANDED_NODES",
+    "MAX_FRONT_MATTER_CHARS",
+    "SPEAKER_KEYS",
+    "SUBTITLE_KEYS",
+    "TITLE_SAMPLE_CHARS",
+    "BoundedSafeLoader",
+    "FrontMatter",
+    "FrontMatterKind",
+    "PyBoundedSafeLoader",
+    "apply_front_matter",
+    "as_list",
+    "clean_str",
+    "collect_urls",
+    "date_from_stem",
+    "decode_bytes",
+    "is_site_name",
+    "json_safe",
+    "load_toml",
+    "load_yaml",
+    "merge_speakers",
+    "merge_unique",
+    "parse_date",
+    "parse_duration",
+    "prettify_stem",
+    "speaker_name",
+    "split_front_matter",
+    "strip_honorific",
+]
 
 FrontMatterKind = Literal["yaml", "toml", "none"]
 
-MAX_ALIASES = 100
-MAX_EXPANDED_NODES = 50_000
 MAX_FRONT_MATTER_CHARS = 64 * 1024  # real ones are < 2 KB; pure-Python YAML: ~1 s/100 KB
 
 # ---------------------------------------------------------------------------------------------
@@ -243,578 +283,6 @@ def split_front_matter(text: str, body_chars: int | None = None) -> FrontMatter:
         return fm
     fm.data = {str(k): v for k, v in data.items()}
     return fm
-
-
-# ---------------------------------------------------------------------------------------------
-# Safe loading
-
-
-class _AliasLimitError(yaml.YAMLError):
-    pass
-
-
-#: libyaml's parser and composer (C) when PyYAML was built with it, else the pure-Python ones.
-#: The constructor is `SafeConstructor` either way: no ``!!python/*`` tag is ever constructed.
-HAVE_LIBYAML = bool(getattr(yaml, "__with_libyaml__", False)) and hasattr(yaml, "CSafeLoader")
-
-
-class PyBoundedSafeLoader(yaml.SafeLoader):
-    """The pure-Python SafeLoader, counting aliases while composing (it stops at the limit)."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._alias_count = 0
-
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        if self.check_event(AliasEvent):
-            self._alias_count += 1
-            if self._alias_count > MAX_ALIASES:
-                raise _AliasLimitError(f"more than {MAX_ALIASES} YAML aliases")
-        return super().compose_node(parent, index)
-
-
-# plain scalar → its implicit tag: with no path resolvers (none in a SafeLoader) the tag of a
-# plain scalar depends on its text alone
-_RESOLVED: dict[str, str] = {}
-
-if HAVE_LIBYAML:
-
-    class BoundedSafeLoader(yaml.CSafeLoader):
-        """A SafeLoader on libyaml. Its C composer cannot be hooked, so the aliases and the
-        expanded size are bounded after composing, by `_check_graph` (libyaml itself refuses
-        nesting deeper than 1,000 levels; `_check_graph` refuses more than 200)."""
-
-        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-            """`Resolver.resolve`, remembering the tags of short plain scalars (``title``,
-            ``true``, ``2020-01-02``…), the same in every front matter."""
-            if kind is ScalarNode and implicit[0] and not self.yaml_path_resolvers:
-                tag = _RESOLVED.get(value)
-                if tag is None:
-                    tag = super().resolve(kind, value, implicit)
-                    if len(value) <= 64 and len(_RESOLVED) < 4096:
-                        _RESOLVED[value] = tag
-                return tag
-            return super().resolve(kind, value, implicit)
-
-else:  # pragma: no cover - PyYAML without libyaml
-    BoundedSafeLoader = PyBoundedSafeLoader  # type: ignore[assignment,misc]
-
-
-def _check_graph(root: Node) -> None:
-    """Refuse a composed document with too many aliases, too deep, or too large expanded.
-
-    A composer (libyaml's too) gives an alias as the very node object it names, so every visit
-    to a node already seen is one alias: counting them needs no hook in the composer. A
-    document without aliases is a tree of at most ``MAX_EXPANDED_NODES`` nodes; one with
-    aliases gets the memoised expansion count of `_expanded_size`.
-    """
-    seen: set[int] = set()
-    aliases = 0
-    level: list[Node] = [root]
-    depth = 0
-    while level:
-        if depth > 200:
-            raise _AliasLimitError("YAML nesting is too deep")
-        below: list[Node] = []
-        for node in level:
-            key = id(node)
-            if key in seen:
-                aliases += 1
-                if aliases > MAX_ALIASES:
-                    raise _AliasLimitError(f"more than {MAX_ALIASES} YAML aliases")
-                continue
-            seen.add(key)
-            value = node.value
-            if isinstance(value, list):
-                if isinstance(node, MappingNode):
-                    for k, v in value:
-                        below.append(k)
-                        below.append(v)
-                else:
-                    below.extend(value)
-        level = below
-        depth += 1
-    if aliases:
-        _expanded_size(root)
-    elif len(seen) > MAX_EXPANDED_NODES:
-        raise _AliasLimitError("YAML aliases expand to too large a document")
-
-
-_STR_TAG = "tag:yaml.org,2002:str"
-_SEQ_TAG = "tag:yaml.org,2002:seq"
-_MAP_TAG = "tag:yaml.org,2002:map"
-# scalar tags whose `SafeConstructor` method returns the value directly (no generator)
-_PLAIN_SCALAR_TAGS = frozenset(
-    f"tag:yaml.org,2002:{t}" for t in ("null", "bool", "int", "float", "timestamp")
-)
-
-
-class _NotPlain(Exception):
-    """The document needs the full constructor (another tag, a merge key, a complex key)."""
-
-
-def _construct_plain(loader: Any, root: Node) -> Any:
-    """What ``loader.construct_document(root)`` gives, for a plain tree (the common case).
-
-    Plain: no aliases, at most ``MAX_EXPANDED_NODES`` nodes nested at most 200 deep, strings,
-    null, booleans, numbers and timestamps (built by the loader's own `SafeConstructor`
-    methods), lists and mappings with scalar keys, without ``<<`` merge or ``=`` value keys.
-    Anything else raises `_NotPlain`, and `_check_graph` and the general constructor decide.
-    Several times faster than they are, which keep per-node state for aliases and recursion.
-    """
-    seen: set[int] = set()
-    constructors = loader.yaml_constructors
-
-    def build(node: Node, depth: int) -> Any:
-        key = id(node)
-        if key in seen or depth > 200:
-            raise _NotPlain  # an alias (the very node again), or deep nesting
-        seen.add(key)
-        cls = node.__class__
-        tag = node.tag
-        if cls is ScalarNode:
-            if tag == _STR_TAG:
-                return node.value
-            if tag in _PLAIN_SCALAR_TAGS:
-                return constructors[tag](loader, node)
-        elif cls is MappingNode:
-            if tag == _MAP_TAG:
-                out: dict[Any, Any] = {}
-                for key_node, value_node in node.value:
-                    if key_node.__class__ is not ScalarNode:
-                        raise _NotPlain
-                    out[build(key_node, depth + 1)] = build(value_node, depth + 1)
-                return out
-        elif cls is SequenceNode and tag == _SEQ_TAG:
-            return [build(child, depth + 1) for child in node.value]
-        raise _NotPlain
-
-    data = build(root, 0)
-    if len(seen) > MAX_EXPANDED_NODES:
-        raise _NotPlain
-    return data
-
-
-def _expanded_size(root: Node) -> int:
-    """Node count of ``root`` with every alias expanded; memoised, so linear in the graph."""
-    memo: dict[int, int] = {}
-    in_progress: set[int] = set()
-
-    def size(node: Node, depth: int) -> int:
-        key = id(node)
-        if key in memo:
-            return memo[key]
-        if key in in_progress:
-            raise _AliasLimitError("recursive YAML alias")
-        if depth > 200:
-            raise _AliasLimitError("YAML nesting is too deep")
-        in_progress.add(key)
-        total = 1
-        if isinstance(node, SequenceNode):
-            for child in node.value:
-                total += size(child, depth + 1)
-                if total > MAX_EXPANDED_NODES:
-                    break
-        elif isinstance(node, MappingNode):
-            for k, v in node.value:
-                total += size(k, depth + 1) + size(v, depth + 1)
-                if total > MAX_EXPANDED_NODES:
-                    break
-        in_progress.discard(key)
-        memo[key] = total
-        if total > MAX_EXPANDED_NODES:
-            raise _AliasLimitError("YAML aliases expand to too large a document")
-        return total
-
-    return size(root, 0)
-
-
-def load_yaml(raw: str, errors: list[str]) -> Any:
-    """Load one YAML document safely; on any problem append an error and return None.
-
-    With libyaml, a document it cannot parse is parsed again by the pure-Python parser, so the
-    documents accepted and the error messages are those of the pure-Python loader.
-    """
-    if BoundedSafeLoader is not PyBoundedSafeLoader:
-        result = _load_yaml_with(BoundedSafeLoader, raw, errors, retry=True)
-        if result is not _RETRY:
-            return result
-    return _load_yaml_with(PyBoundedSafeLoader, raw, errors, retry=False)
-
-
-_RETRY = object()
-
-
-def _load_yaml_with(cls: Any, raw: str, errors: list[str], *, retry: bool) -> Any:
-    loader = cls(raw)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return {}
-        try:
-            return _construct_plain(loader, node)
-        except Exception:  # not plain, or a bad value: decided below, in the usual order
-            pass  # (the limits are checked before any value is built, as always)
-        _check_graph(node)
-        return loader.construct_document(node)
-    except _AliasLimitError as exc:
-        errors.append(f"front matter refused: {exc}")
-    except yaml.constructor.ConstructorError as exc:
-        errors.append(f"front matter refused: {_one_line(str(exc.problem or exc))}")
-    except yaml.YAMLError as exc:
-        if retry:
-            return _RETRY
-        errors.append(f"invalid YAML front matter: {_one_line(str(exc))}")
-    except (RecursionError, ValueError, TypeError, OverflowError) as exc:
-        if retry:
-            return _RETRY
-        errors.append(f"invalid YAML front matter: {_one_line(str(exc))}")
-    finally:
-        loader.dispose()
-    return None
-
-
-def load_toml(raw: str, errors: list[str]) -> Any:
-    """Load TOML front matter with tomllib; on a syntax error append an error, return None."""
-    try:
-        return tomllib.loads(raw)
-    except (tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
-        errors.append(f"invalid TOML front matter: {_one_line(str(exc))}")
-        return None
-
-
-def _one_line(message: str) -> str:
-    return " ".join(message.split())[:300]
-
-
-# ---------------------------------------------------------------------------------------------
-# Values → metadata
-
-
-_JSON_ATOMS = (str, int, bool, type(None))
-
-
-def json_safe(value: Any, depth: int = 0) -> Any:
-    """A JSON-serialisable copy of a front-matter value (dates → ISO strings)."""
-    if depth > 50:
-        return None
-    kind = type(value)
-    if kind in _JSON_ATOMS:
-        return value
-    if depth < 50:  # the children are kept as they are when they are strings (the common case)
-        if kind is list:
-            return [v if type(v) is str else json_safe(v, depth + 1) for v in value]
-        if kind is dict:
-            return {
-                str(k): v if type(v) is str else json_safe(v, depth + 1) for k, v in value.items()
-            }
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else str(value)
-    if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): json_safe(v, depth + 1) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [json_safe(v, depth + 1) for v in value]
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return str(value)
-
-
-def clean_str(value: Any) -> str | None:
-    """A single-line, NFC string from a scalar value, or None when empty/not a scalar."""
-    if value is None or isinstance(value, (dict, list, tuple, bool)):
-        return None
-    text = " ".join(str(value).split())
-    if not text.isascii():  # ASCII is NFC already
-        text = unicodedata.normalize("NFC", text)
-    return text or None
-
-
-_ISO_DATE = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?\s*$")
-
-
-def parse_date(value: Any, key: str, warnings: list[str]) -> _dt.date | None:
-    """A date from a YAML/TOML date, datetime or ISO-ish string; odd values give a warning."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, _dt.datetime):
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
-    if isinstance(value, str):
-        m = _ISO_DATE.match(value)
-        if m:
-            try:
-                return _dt.date(int(m[1]), int(m[2]), int(m[3]))
-            except ValueError:
-                warnings.append(f"impossible date in '{key}': {value!r}")
-                return None
-    warnings.append(f"unreadable date in '{key}': {str(value)[:60]!r}")
-    return None
-
-
-_ISO_DURATION = re.compile(
-    r"P(?:(?P<d>\d+(?:\.\d+)?)D)?(?:T(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<m>\d+(?:\.\d+)?)M)?"
-    r"(?:(?P<s>\d+(?:\.\d+)?)S)?)?",
-    re.I,
-)
-_CLOCK = re.compile(r"(?:(\d+):)?(\d{1,3}):(\d{1,2})(?:\.\d+)?")
-
-
-def parse_duration(value: Any) -> int | None:
-    """Seconds from ``"44:10"``, ``"1:02:03"``, ``"PT23M02S"``, an int or a numeric string."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if value >= 0 else None
-    if isinstance(value, float):
-        return int(value) if math.isfinite(value) and value >= 0 else None
-    if isinstance(value, _dt.time):
-        return value.hour * 3600 + value.minute * 60 + value.second
-    if not isinstance(value, str):
-        return None
-    s = value.strip()
-    if not s:
-        return None
-    if s.isdigit():
-        return int(s)
-    m = _CLOCK.fullmatch(s)
-    if m:
-        h = int(m[1] or 0)
-        return h * 3600 + int(m[2]) * 60 + int(m[3])
-    m = _ISO_DURATION.fullmatch(s)
-    if m and any(m.group(g) for g in "dhms"):
-        total = 0.0
-        for group, factor in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
-            if m.group(group):
-                total += float(m.group(group)) * factor
-        return int(round(total))
-    return None
-
-
-def as_list(value: Any) -> list[str]:
-    """Strings from a list or a comma-less scalar (``tags: a`` → ``["a"]``)."""
-    if value is None:
-        return []
-    items = value if isinstance(value, (list, tuple)) else [value]
-    out: list[str] = []
-    for item in items:
-        text = clean_str(item)
-        if text:
-            out.append(text)
-    return out
-
-
-def merge_unique(*lists: list[str]) -> list[str]:
-    """Concatenate, keeping the first occurrence of each value (case-insensitive)."""
-    seen: set[str] = set()
-    out: list[str] = []
-    for items in lists:
-        for item in items:
-            key = item.casefold()
-            if key not in seen:
-                seen.add(key)
-                out.append(item)
-    return out
-
-
-_HONORIFIC = re.compile(
-    r"^(?:Dr|Prof|Professor|Mr|Mrs|Ms|Miss|Mx|Sir|Dame|Cllr|Councillor|Rev|Lord|Lady)\.?\s+", re.I
-)
-
-
-def strip_honorific(name: str) -> str:
-    """``Dr Mark Robinson`` → ``Mark Robinson`` (one leading title, case-insensitive)."""
-    m = _HONORIFIC.match(name)  # anchored: the same as ``_HONORIFIC.sub("", name)``
-    return name[m.end() :] if m else name
-
-
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
-
-
-def speaker_name(value: str) -> str:
-    """A displayable speaker name: quotes stripped, slugs (``robert-jolly``) prettified."""
-    name = value.strip().strip("\"'“”‘’").strip()
-    if "-" in name and _SLUG.match(name):
-        name = " ".join(w.capitalize() for w in name.split("-"))
-    return name
-
-
-def merge_speakers(*lists: list[str]) -> list[str]:
-    """Merge speaker lists in order, dropping repeats, honorific variants and bare first names.
-
-    ``Dr Mark Robinson`` after ``Mark Robinson`` and ``Michael`` after ``Michael McEwan`` are the
-    same person for the episode list.
-    """
-    out: list[str] = []
-    seen: set[str] = set()
-    firsts: set[str] = set()
-    for items in lists:
-        for item in items:
-            name = speaker_name(item)
-            if not name:
-                continue
-            key = strip_honorific(name).casefold()
-            if "," in key:
-                parts = [x.strip() for x in key.split(",")]
-                if all(x in seen or x in firsts for x in parts):
-                    continue  # "Natalie, Harriet, Jade" when each is already listed
-            words = key.split()
-            if key in seen or (len(words) == 1 and key in firsts):
-                continue
-            seen.add(key)
-            if len(words) > 1:
-                firsts.add(words[0])
-            out.append(name)
-    return out
-
-
-def collect_urls(value: Any, out: list[str], depth: int = 0) -> None:
-    """Every http(s) URL among the (nested) string values, in order, without duplicates."""
-    if depth > 20:
-        return
-    if isinstance(value, str):
-        if "://" in value:  # cheap test first: most strings are no URL
-            s = value.strip()
-            if s.lower().startswith(("http://", "https://")) and " " not in s and s not in out:
-                out.append(s)
-        return
-    if isinstance(value, dict):
-        values: Any = value.values()
-    elif isinstance(value, (list, tuple)):
-        values = value
-    else:
-        return
-    for v in values:
-        if type(v) is not str:
-            collect_urls(v, out, depth + 1)
-        elif "://" in v and depth < 20:  # the string case above, inline
-            s = v.strip()
-            if s.lower().startswith(("http://", "https://")) and " " not in s and s not in out:
-                out.append(s)
-
-
-_SMALL_WORDS = frozenset(
-    "a an the and or nor but of for from to in on at by with vs via per as".split()
-)
-_SEASON_EPISODE = re.compile(r"^s\d{1,3}e\d{1,4}$", re.I)
-TITLE_SAMPLE_CHARS = 16384
-
-
-_STEM_SEPARATORS = re.compile(r"[-_]+")
-
-
-def _stem_words(path: Path) -> list[str]:
-    name = path.name
-    lower = name.lower()
-    for suffix in (".markdown", ".md", ".txt"):
-        if lower.endswith(suffix):
-            name = name[: -len(suffix)]
-            break
-    return _STEM_SEPARATORS.sub(" ", name).split()
-
-
-# non-ASCII characters that a case-insensitive pattern matches with an ASCII letter
-_ASCII_CASE_EXTRAS = {"i": "\u0130\u0131", "s": "\u017f", "k": "\u212a"}
-_ASCII_CASE_EXTRA_CHARS = "".join(_ASCII_CASE_EXTRAS.values())
-
-
-def _word_pattern(word: str) -> re.Pattern[str]:
-    """``word`` alone (not inside a longer word, a name or a number), in any case.
-
-    The same matches as ``(?<![\\w.-])WORD(?![\\w-])`` with `re.IGNORECASE`, but for an ASCII
-    word the letters are spelled as classes (``[aA]``) and the look-behind follows the word:
-    the regular-expression engine can then skip ahead to the first letter's occurrences
-    instead of testing the look-behind at every position (several times faster on 16 KB).
-    """
-    if not word.isascii():
-        return re.compile(rf"(?<![\w.-]){re.escape(word)}(?![\w-])", re.I)
-    parts = []
-    for c in word:
-        if c.isalpha():
-            low = c.lower()
-            parts.append(f"[{low}{c.upper()}{_ASCII_CASE_EXTRAS.get(low, '')}]")
-        else:
-            parts.append(re.escape(c))
-    spelled = "".join(parts)
-    return re.compile(rf"{spelled}(?<![\w.-]{spelled})(?![\w-])")
-
-
-def _folded(sample: str) -> str | None:
-    """``sample.lower()`` when its characters line up with ``sample``'s and none of them is a
-    non-ASCII match of an ASCII letter (then an ASCII word's matches are found in it), else
-    None."""
-    folded = sample.lower()
-    if len(folded) != len(sample) or any(c in sample for c in _ASCII_CASE_EXTRA_CHARS):
-        return None
-    return folded
-
-
-def _casing_in(word: str, sample: str, folded: str | None = None) -> str | None:
-    """How ``sample`` writes ``word`` when it is special (``JS``, ``AI``, ``GitHub``), else None.
-
-    The special form must occur at least twice and at least as often as the plain capitalised
-    form, so ``it`` stays ``It`` in a text that says "IT" once and "It" at many sentence starts.
-    ``folded``: `_folded` of ``sample``, to find an ASCII word's candidates with `str.find`.
-    """
-    if not sample or len(word) > 30:
-        return None
-    pattern = _word_pattern(word)
-    if folded is not None and word.isascii():
-        # the same matches as ``finditer``: each match is an occurrence in ``folded``
-        forms: list[str] = []
-        low = word.lower()
-        pos = folded.find(low)
-        while pos >= 0:
-            m = pattern.match(sample, pos)
-            if m is not None:
-                forms.append(m.group())
-                pos = folded.find(low, m.end())
-            else:
-                pos = folded.find(low, pos + 1)
-        counts: Counter[str] = Counter(forms)
-    else:
-        counts = Counter(m.group() for m in pattern.finditer(sample))
-    plain = {word.lower(), word.lower().capitalize()}
-    special = [(n, form) for form, n in counts.items() if form not in plain]
-    if not special:
-        return None
-    n, form = max(special)
-    return form if n >= 2 and n >= counts[word.lower().capitalize()] else None
-
-
-def prettify_stem(path: Path, sample: str = "") -> str:
-    """A title from a file name: ``user-involvement.md`` → ``User Involvement``.
-
-    Words are title-cased (small words such as "for" or "the" stay lower case after the first),
-    digits are kept, ``s2e9`` becomes ``S2E9``, and a word the text itself writes in a special
-    way (``sample``, the start of the body: "JS Party", "Practical AI") takes that form, so
-    ``js-party-200.md`` → ``JS Party 200`` without a list of show names.
-    """
-    words = _stem_words(path)
-    if not words:
-        return path.name or "Untitled"
-    out: list[str] = []
-    folded = _folded(sample) if sample else None
-    for i, word in enumerate(words):
-        low = word.lower()
-        special = (
-            _casing_in(word, sample, folded) if sample and any(c.isalpha() for c in word) else None
-        )
-        if special:
-            out.append(special)
-        elif _SEASON_EPISODE.match(word):
-            out.append(word.upper())
-        elif word != low:
-            out.append(word)  # the file name already has capitals: keep them ("iOS", "NHS")
-        elif i and low in _SMALL_WORDS:
-            out.append(low)
-        else:
-            out.append(word[0].upper() + word[1:])
-    return " ".join(out)
 
 
 SPEAKER_KEYS = ("speakers", "hosts", "guests", "author", "authors")

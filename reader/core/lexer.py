@@ -34,6 +34,7 @@ _QUOTE = re.compile(r"^[ \t]{0,3}((?:>[ \t]?)+)(.*)$")
 _LIST = re.compile(r"^([ \t]*)([-*+•]|\d{1,4}[.)])[ \t]+(\S.*)$")
 _FOOTNOTE = re.compile(r"^\[\^([^\]\s]{1,40})\]:[ \t]*(.*)$")
 _TABLE_CELL_SEP = re.compile(r":?-{2,}:?")
+_BOLD_OPENERS = ("**", "__")
 
 
 def _heading_text(text: str) -> str:
@@ -94,9 +95,12 @@ def lex_lines(lines: Iterable[str], stop: int = 0) -> list[Raw]:
     for line in lines:
         if stop and len(out) >= stop:
             return out[:stop]
-        if fence is None and line[:1].isalpha():
-            # prose (the common line): no block marker starts with a letter, so this is the
-            # paragraph branch at the end of the loop
+        if fence is None and (
+            line[:1].isalpha() or (line[:2] in _BOLD_OPENERS and line[2:3].isalpha())
+        ):
+            # prose (the common line): no block marker starts with a letter, or with "**" or
+            # "__" then a letter (a bold label), so this is the paragraph branch at the end of
+            # the loop
             if cur is None:
                 list_stack.clear()
                 cur = Raw("para")

@@ -9,8 +9,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .frontmatter_meta import strip_honorific
 from .lexer import Raw
+from .metadata_values import strip_honorific
 
 _KEY_DASH = re.compile(
     r"^(?P<label>[A-Z][A-Za-z]{0,5}\.?|[A-Z]{1,6}\d?)[ \t]*(?:[-–—=]|\t)[ \t]*"
@@ -165,6 +165,33 @@ def _full_names(known: list[str], used: list[str]) -> dict[str, str]:
     return {f: target[f] for f, names in by_first.items() if len(names) == 1 and f in target}
 
 
+# the initials in "Michael Folkson (MF):" or "Aaron van Wirdum (AvW):"
+_INITIALS = re.compile(r"^[A-Z][A-Za-z]{0,2}[A-Z]$")
+
+
+def _intro_map(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """Initials → full name, from introductions such as ``Michael Folkson (MF): …``.
+
+    London BitDevs-style transcripts introduce each person once as ``Full Name (XX):`` and then
+    label their turns ``XX:``. The initials must be those of the name's words (``AvW`` for
+    "Aaron van Wirdum"; ``MF`` or ``mf`` case aside) and the name must look like a name (so
+    ``Post-quantum cryptography (PQ):`` is no introduction). Initials introduced for two
+    different names map to nobody.
+    """
+    found: dict[str, str | None] = {}
+    for name, paren in pairs:
+        words = name.split()
+        if len(words) < 2 or not _INITIALS.match(paren) or not _namelike(name, 5):
+            continue
+        every = "".join(w[0] for w in words)
+        capitals = "".join(w[0] for w in words if w[0].isupper())
+        if paren.upper() not in (every.upper(), capitals.upper()):
+            continue
+        if found.setdefault(paren, name) != name:
+            found[paren] = None
+    return {k: v for k, v in found.items() if v is not None}
+
+
 @dataclass(slots=True)
 class Label:
     """A speaker label found at the start of a line: written form, speaker name and rest."""
@@ -194,12 +221,16 @@ class Speakers:
         counts: Counter[str] = Counter()
         bold: Counter[str] = Counter()
         bare: Counter[str] = Counter()
+        intros: list[tuple[str, str]] = []
         for raw in raws:
             if raw.kind == "para":
                 for line in raw.lines:
-                    m = _PLAIN_LABEL.match(line)
+                    # (a plain label needs a colon: most lines are skipped without the pattern)
+                    m = _PLAIN_LABEL.match(line) if ":" in line else None
                     if m:
                         counts[m["name"]] += 1
+                        if m["paren"]:
+                            intros.append((m["name"], m["paren"].strip()))
                     elif line[:1] in "*_":
                         m = _BOLD_LABEL.match(line)
                         if m:
@@ -216,6 +247,12 @@ class Speakers:
         self.bare_dialogue = sum(1 for n in bare.values() if n >= 2) >= 2
         used = [n for c in (counts, bold, bare) for n, k in c.items() if k >= 2]
         self.full_names = _full_names([*known, *key.values()], used)
+        #: "MF" → "Michael Folkson" when the file introduces "Michael Folkson (MF): …"
+        self.intros = _intro_map(intros) if intros else {}
+        self._known_names = [*known, *key.values()]
+        self._used = used
+        self._labels = {n.casefold() for c in (counts, bold, bare) for n in c}
+        self._nicknames: dict[str, str | None] = {}
 
     def match(self, line: str) -> Label | None:
         """The speaker label at the start of ``line``, or None."""
@@ -240,20 +277,25 @@ class Speakers:
             if m and self._bold_bare_ok(m["name"], m["rest"]):
                 return Label(m["name"], self.speaker_for(m["name"]), m["rest"].strip())
             return None
-        if line[:1].isalpha():
+        if line[:1].isalpha() and ":" in line:
             m = _PLAIN_LABEL.match(line)
             if m and self._plain_ok(m["name"], m["paren"]):
                 name = m["name"]
                 speaker = self.speaker_for(name)
                 if m["paren"]:
                     paren = m["paren"].strip()
-                    speaker = paren if paren.casefold() in self.known else f"{name} ({paren})"
+                    if self.intros.get(paren) == name:
+                        speaker = name  # "Michael Folkson (MF):" introduces Michael Folkson
+                    elif paren.casefold() in self.known:
+                        speaker = paren
+                    else:
+                        speaker = f"{name} ({paren})"
                     name = f"{name} ({paren})"
                 rest = (m["rest"] or "").strip()
                 if m["ts"]:
                     rest = f"{m['ts']} {rest}".strip()
                 return Label(name, speaker, rest)
-        if _CAPS_ALONE.match(line):
+        if line.isupper() and _CAPS_ALONE.match(line):
             return Label(line, line.title(), "")
         return None
 
@@ -261,11 +303,15 @@ class Speakers:
         """The speaker a label stands for: the key's name, ``Interviewer`` for ``INT``, or as is."""
         if label in self.key:
             return self.key[label]
+        if label in self.intros:
+            return self.intros[label]
         if _INTERVIEWER_ABBR.match(label):
             return self.key.get(label.rstrip("."), "Interviewer")
         if " " in label or _GENERIC.match(label):
             return label  # "Q" is a role, whoever in the front matter is called "Q Branch"
         full = self.full_names.get(label.casefold())
+        if full is None:
+            full = self._nickname(label)
         if full is None:
             return label
         if label.isupper() and len(label) > 1:
@@ -277,8 +323,47 @@ class Speakers:
                     return " ".join(words)
         return full
 
+    def _nickname(self, label: str) -> str | None:
+        """The one known full name whose first name is a short or long form of ``label``.
+
+        ``Nicolas`` → "Nic Steenhout" (a11yrules: the author is "Nic Steenhout", the turns say
+        "Nicolas"), and ``Nic`` → "Nicolas Steenhout" the other way round. Only when the label
+        is one word of 3+ letters, exactly one known (front matter, key) person's first name
+        (3+ letters) starts it or is started by it, and that person has no label of their own
+        in the file (a "Chris" who speaks as "Chris" is not the "Christina" of other turns).
+        """
+        low = label.casefold()
+        if low in self._nicknames:
+            return self._nicknames[low]
+        found: str | None = None
+        if len(low) >= 3 and label.isalpha() and label[0].isupper():
+            used_firsts = {w[0].casefold() for n in self._used if len(w := n.split()) > 1}
+            hits: dict[str, str] = {}
+            for name in self._known_names:
+                words = strip_honorific(name).split()
+                if len(words) < 2:
+                    continue
+                first = words[0].casefold()
+                if (
+                    len(first) < 3
+                    or first == low
+                    or not (low.startswith(first) or first.startswith(low))
+                ):
+                    continue
+                hits.setdefault(" ".join(words).casefold(), name)
+            if len(hits) == 1 and low not in used_firsts:
+                (full,) = hits.values()
+                own = {full.casefold(), strip_honorific(full).split()[0].casefold()}
+                own |= {k.casefold() for k, v in self.key.items() if v == full}
+                if not own & self._labels:
+                    found = full
+        self._nicknames[low] = found
+        return found
+
     def _bold_ok(self, name: str) -> bool:
         low = name.casefold()
+        if name in self.intros:
+            return True
         if low in self.known or name in self.key or _GENERIC.match(name):
             return True
         if low in _PSEUDO or low in _NOT_SPEAKERS or "http" in low or len(name.split()) > 6:
@@ -316,6 +401,8 @@ class Speakers:
         low = name.casefold()
         if low in self.known or name in self.key or _GENERIC.match(name):
             return True
+        if name in self.intros or (paren and self.intros.get(paren.strip()) == name):
+            return True  # "MF:" after "Michael Folkson (MF): …", and that introduction
         if paren and paren.strip().casefold() in self.known:
             return True
         if low in _NOT_SPEAKERS or low in _PSEUDO or not _namelike(name, 5):

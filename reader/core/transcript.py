@@ -188,13 +188,20 @@ def parse_transcript(data: bytes, path: Path) -> Transcript:
 
 
 def read_metadata(path: Path) -> EpisodeMeta:
-    """Metadata for the episode list: front matter and the speaker key; cheap, never raises.
+    """Metadata for the episode list: front matter, speaker key and turns; cheap, never raises.
 
     Reads only the head of the file unless the front matter is longer. Without a front-matter
     title, the title is the first heading when it is a real title (not "Break: [14:22]" or
     "Transcript"), else the file name title-cased with the body's own spelling of its words
-    (``js-party-200.md`` → "JS Party 200"); `load_transcript` gives the same title.
-    Only the blocks at the top of the body that the speaker key and the title need are lexed.
+    (``js-party-200.md`` → "JS Party 200"); `load_transcript` gives the same title. Without a
+    front-matter date, a ``YYYY-MM-DD-`` file-name prefix gives it (Jekyll posts).
+
+    The speakers are those of the front matter and the key, then those of the turns in the
+    first `TITLE_SAMPLE_CHARS` (16 Ki) characters of the body, in order of appearance (files
+    without front matter get their speakers this way). For a longer body the list can be
+    partial: someone who first speaks later is missing, and a label is judged on what that
+    head shows (a name used once there may not count yet). `load_transcript` has the complete
+    list, of which this one is, in practice, the beginning.
     """
     _body, fm, _ = _parser_modules()
 
@@ -221,14 +228,20 @@ def read_metadata(path: Path) -> EpisodeMeta:
     if split.data:
         fm.apply_front_matter(meta, split.data)
     sample = split.body
-    raws = _body.lex_head(sample, _body.KEY_MAX_BLOCKS)
+    # the head's last line may be cut short: the turns are read up to the line before it
+    head = sample
+    if len(sample) >= fm.TITLE_SAMPLE_CHARS:
+        cut = sample.rfind("\n")
+        head = sample[: cut + 1] if cut > 0 else sample
+    raws = _body.lex(_body.prepare(head))
     key, key_blocks = _body.find_speaker_key(raws)
     first_heading = ""
     for raw in [r for i, r in enumerate(raws[:4]) if i not in key_blocks][:2]:
         if raw.kind == "heading":
             first_heading = " ".join(raw.lines)
             break
-    _finish_meta(meta, split.data, [], "", key, first_heading, sample)
+    turns = _body.turn_speakers(raws, meta.speakers, key, key_blocks) if raws else []
+    _finish_meta(meta, split.data, [], "", key, first_heading, sample, turns)
     return meta
 
 
@@ -324,9 +337,11 @@ def _finish_meta(
     key: dict[str, str],
     first_heading: str | None = None,
     sample: str = "",
+    turns: list[str] | None = None,
 ) -> None:
-    """Title fallback (first heading, else the file name) and speakers merged with the key and
-    the turns."""
+    """Title fallback (first heading, else the file name), date fallback (the file name's
+    ``YYYY-MM-DD-`` prefix), and speakers merged with the key and the turns (``turns``, the
+    turn speakers in order, else those of ``blocks``)."""
     _, fm, markup = _parser_modules()
     clean_str, merge_speakers, prettify_stem = fm.clean_str, fm.merge_speakers, fm.prettify_stem
     render_inline = markup.render_inline
@@ -346,8 +361,16 @@ def _finish_meta(
             heading = render_inline(heading)[0]
         heading = _title_from_heading(heading)
         meta.title = heading or prettify_stem(meta.path, sample)
-    turn_speakers = [b.speaker for b in blocks if b.kind == "turn" and b.speaker]
-    merged = merge_speakers(meta.speakers, list(key.values()), turn_speakers)
+    if meta.date is None:
+        # no date in the front matter (or an invalid one, already warned about): Jekyll posts
+        # carry it in the file name, "2017-07-17-e01-interview….md"
+        meta.date = fm.date_from_stem(meta.path)
+    if turns is None:
+        turn_speakers = [b.speaker for b in blocks if b.kind == "turn" and b.speaker]
+    else:
+        turn_speakers = [s for s in turns if s]
+    # (each distinct name once: the same merge, without walking every turn)
+    merged = merge_speakers(meta.speakers, list(key.values()), list(dict.fromkeys(turn_speakers)))
     # the turns' spelling wins over a case variant ("CB Averitt" over "Cb Averitt" from a slug)
     spelled = {s.casefold(): s for s in turn_speakers}
     meta.speakers = [spelled.get(s.casefold(), s) for s in merged]

@@ -45,11 +45,12 @@ EXPECTED = {
         "(Accessed: 2 March 2025).",
     ),
     "a11yrules-podcast/2017-07-17-e01-interview-with-robert-jolly-part-1.md": (
-        "Steenhout, N. (Host). (n.d.). E01 – Interview with Robert Jolly – Part 1 (No. 1) [Audio "
+        "Steenhout, N. (Host). (2017, July 17). E01 – Interview with Robert Jolly – Part 1 (No. 1) "
+        "[Audio "
         "podcast episode]. In A11y Rules Podcast. https://a11yrules.ams3.cdn.digitaloceanspaces"
         ".com/podcast/episodes/E001-a11y-rules-robert-jolly-part-1.mp3",
-        "Steenhout, N. (no date) 'E01 – Interview with Robert Jolly – Part 1', A11y Rules Podcast "
-        "[Podcast]. Available at: https://a11yrules.ams3.cdn.digitaloceanspaces.com/podcast/"
+        "Steenhout, N. (2017) 'E01 – Interview with Robert Jolly – Part 1', A11y Rules Podcast "
+        "[Podcast]. 17 July. Available at: https://a11yrules.ams3.cdn.digitaloceanspaces.com/podcast/"
         "episodes/E001-a11y-rules-robert-jolly-part-1.mp3 (Accessed: 2 March 2025).",
     ),
     BITCOIN: (

@@ -50,6 +50,12 @@ def test_every_file_parses_without_errors(corpus_dir: Path) -> None:
         check_invariants(t)
         meta = read_metadata(path)
         assert meta.errors == [] and meta.title == t.meta.title, path
+        assert meta.date == t.meta.date, path
+        # read_metadata reads the turns of the body's first 16 Ki characters only: its speakers
+        # are the beginning of the full list, all of it when the body is that short
+        assert meta.speakers == t.meta.speakers[: len(meta.speakers)], path
+        if path.stat().st_size < 16_000:
+            assert meta.speakers == t.meta.speakers, path
         if path.stat().st_size > 200:
             assert t.text, path
     assert time.perf_counter() - start < 15
@@ -279,3 +285,65 @@ def test_a11y_html_speakers(corpus_dir: Path) -> None:
     }
     assert t.meta.speakers[0] == "CB Averitt" and "Nic Steenhout" in t.meta.speakers
     assert "<p>" not in t.text and "<strong>" not in t.text and "{{" not in t.text
+
+
+def test_changelog_list_shows_speakers(corpus_dir: Path) -> None:
+    """No front matter: the episode list gets the speakers from the turns at the top."""
+    paths = sorted((corpus_dir / "changelog-transcripts").rglob("*.md"))
+    assert len(paths) == 23
+    for path in paths:
+        meta = read_metadata(path)
+        full = load_transcript(path).meta.speakers
+        assert meta.speakers == full[: len(meta.speakers)] and bool(meta.speakers) is bool(full)
+        assert "Break" not in meta.speakers, path
+        # changelog-news-2.md is a monologue with one `**Jerod Santo:**` label: a bold label
+        # used once in a file without a dialogue is not trusted, by either reader
+        assert bool(meta.speakers) is (path.name != "changelog-news-2.md"), path
+    meta = read_metadata(corpus_dir / "changelog-transcripts/gotime/go-time-93.md")
+    assert meta.speakers == ["Jon Calhoun", "Mark Bates", "Johnny Boursiquot", "Jamal Yusuf"]
+
+
+def test_london_bitdevs_initials_get_full_names(corpus_dir: Path) -> None:
+    """``Michael Folkson (MF): …`` introduces the ``MF:`` of later turns."""
+    path = (
+        corpus_dir / "bitcointranscripts/london-bitcoin-devs/2020-05-19-socratic-seminar-vaults.md"
+    )
+    t = load_transcript(path)
+    introduced = [
+        "Michael Folkson",
+        "Bryan Bishop",
+        "Spencer Hommel",
+        "Kevin Loaec",
+        "Max Hillebrand",
+        "Jeremy Rubin",
+        "Sam Abbassi",
+        "Jacob Swambo",
+        "Adam Gibson",
+        "Bob McElrath",
+    ]
+    assert t.meta.speakers == introduced
+    turns = [b for b in t.blocks if b.kind == "turn"]
+    assert (turns[0].label, turns[0].speaker) == ("Michael Folkson (MF)", "Michael Folkson")
+    assert ("JR", "Jeremy Rubin") in {(b.label, b.speaker) for b in turns}
+    assert read_metadata(path).speakers == introduced[: len(read_metadata(path).speakers)]
+    es = load_transcript(
+        corpus_dir / "bitcointranscripts/bitcoin-magazine/"
+        "2020-08-03-eric-lombrozo-luke-dashjr-taproot-activation.es.md"
+    )
+    assert es.meta.speakers == ["Eric Lombrozo", "Luke Dashjr", "Aaron van Wirdum"]
+
+
+def test_a11y_jekyll_date_and_nicolas(corpus_dir: Path) -> None:
+    """The date is in the Jekyll file name; "Nicolas" in the turns is the author Nic Steenhout."""
+    folder = corpus_dir / "a11yrules-podcast"
+    for path in sorted(folder.glob("*.md")):
+        meta = read_metadata(path)
+        assert meta.date == dt.date.fromisoformat(path.name[:10]), path
+        assert meta.warnings == [], path
+        assert "Nicolas" not in load_transcript(path).meta.speakers, path
+    t = load_transcript(folder / "2017-07-17-e01-interview-with-robert-jolly-part-1.md")
+    assert t.meta.speakers == ["Robert Jolly", "Nic Steenhout"]
+    assert {(b.label, b.speaker) for b in t.blocks if b.kind == "turn"} == {
+        ("Nicolas", "Nic Steenhout"),
+        ("Robert", "Robert Jolly"),
+    }

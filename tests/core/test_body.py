@@ -516,3 +516,69 @@ def test_all_caps_first_name_label_keeps_its_capitals() -> None:
     t = parse("CB: Hello.\n\nNic: Hi.\n", "---\nguests: [cb-averitt]\nauthor: Nic Steenhout\n---\n")
     assert [b.speaker for b in t.blocks] == ["CB Averitt", "Nic Steenhout"]
     assert t.meta.speakers == ["CB Averitt", "Nic Steenhout"]
+
+
+def test_initials_introduced_with_full_names() -> None:
+    """London BitDevs: ``Michael Folkson (MF): …`` once, then ``MF: …`` turns."""
+    t = parse(
+        "Michael Folkson (MF): Welcome.\n\nBryan Bishop (BB): I am Bryan.\n\n"
+        "Sam Abbassi (SA): I am Sam.\n\nAaron van Wirdum (AvW): Hi.\n\n"
+        "MF: First question.\n\nBB: An answer.\n\nAvW: Thanks.\n\nMF: Next.\n\n"
+        "JF: Not introduced, said once.\n"
+    )
+    turns = [(b.label, b.speaker) for b in t.blocks if b.kind == "turn"]
+    assert turns == [
+        ("Michael Folkson (MF)", "Michael Folkson"),
+        ("Bryan Bishop (BB)", "Bryan Bishop"),
+        ("Sam Abbassi (SA)", "Sam Abbassi"),
+        ("Aaron van Wirdum (AvW)", "Aaron van Wirdum"),
+        ("MF", "Michael Folkson"),
+        ("BB", "Bryan Bishop"),
+        ("AvW", "Aaron van Wirdum"),
+        ("MF", "Michael Folkson"),
+    ]
+    assert t.meta.speakers == ["Michael Folkson", "Bryan Bishop", "Sam Abbassi", "Aaron van Wirdum"]
+    assert "JF: Not introduced" in t.text
+
+
+def test_parenthesis_that_is_not_initials_is_no_introduction() -> None:
+    t = parse(
+        "Post-quantum cryptography (PQ):\n\n- lattices\n\nMichael Folkson (MX): no match.\n\n"
+        "MX: who?\n"
+    )
+    assert [b for b in t.blocks if b.kind == "turn"] == []
+    # the same initials for two names map to nobody
+    t = parse("Jane Roe (JR): Hi.\n\nJohn Rubin (JR): Hello.\n\nJR: Which one?\n")
+    speakers = [b.speaker for b in t.blocks if b.kind == "turn"]
+    assert "Jane Roe" not in speakers and "John Rubin" not in speakers
+
+
+A11Y_FRONT = '---\nauthor: "Nic Steenhout"\nguests:\n  - robert-jolly\n---\n'
+
+
+def test_long_form_of_a_known_first_name() -> None:
+    """a11yrules: the author is "Nic Steenhout", the turns say ``**Nicolas:**``."""
+    t = parse("**Nicolas:** Welcome.\n\n**Robert:** Thanks.\n\n**Nicolas:** So.\n", A11Y_FRONT)
+    turns = {(b.label, b.speaker) for b in t.blocks if b.kind == "turn"}
+    assert turns == {("Nicolas", "Nic Steenhout"), ("Robert", "Robert Jolly")}
+    assert t.meta.speakers == ["Robert Jolly", "Nic Steenhout"]
+    # the short form of a known long first name too
+    t = parse("**Nic:** Hi.\n\n**Nic:** Bye.\n", '---\nauthor: "Nicolas Steenhout"\n---\n')
+    assert {b.speaker for b in t.blocks if b.kind == "turn"} == {"Nicolas Steenhout"}
+
+
+def test_nickname_rule_does_not_over_merge() -> None:
+    # "Nic" speaks as himself: "Nicolas" is someone else
+    body = "**Nic:** Hi.\n\n**Nicolas:** Hello.\n\n**Nic:** Bye.\n\n**Nicolas:** Bye.\n"
+    t = parse(body, A11Y_FRONT)
+    assert {(b.label, b.speaker) for b in t.blocks if b.kind == "turn"} == {
+        ("Nic", "Nic Steenhout"),
+        ("Nicolas", "Nicolas"),
+    }
+    # two known people it could be: nobody
+    front = '---\nspeakers: ["Dan Smith", "Daniela Jones"]\n---\n'
+    t = parse("**Dani:** Hi.\n\n**Dani:** Bye.\n", front)
+    assert {b.speaker for b in t.blocks if b.kind == "turn"} == {"Dani"}
+    # too short to tell
+    t = parse("**Al:** Hi.\n\n**Al:** Bye.\n", '---\nspeakers: ["Alice Smith"]\n---\n')
+    assert {b.speaker for b in t.blocks if b.kind == "turn"} == {"Al"}

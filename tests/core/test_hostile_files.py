@@ -353,7 +353,7 @@ YAML_REFUSED = {
 
 @pytest.mark.parametrize("name", sorted(YAML_REFUSED))
 def test_yaml_limits_hold_on_both_loaders(name: str) -> None:
-    from reader.core import frontmatter_meta as fm
+    from reader.core import yaml_safe as fm
 
     raw = YAML_REFUSED[name]
     for loader in {fm.BoundedSafeLoader, fm.PyBoundedSafeLoader}:
@@ -388,7 +388,7 @@ YAML_ACCEPTED = [
 @pytest.mark.parametrize("raw", YAML_ACCEPTED)
 def test_yaml_loaders_agree(raw: str) -> None:
     """libyaml and the pure-Python loader give the same data, or the same error message."""
-    from reader.core import frontmatter_meta as fm
+    from reader.core import yaml_safe as fm
 
     fast_errors: list[str] = []
     slow_errors: list[str] = []
@@ -416,7 +416,7 @@ def test_alias_bomb_in_a_large_front_matter_is_refused_quickly(tmp_path: Path) -
 def test_libyaml_is_used_when_available() -> None:
     import yaml
 
-    from reader.core import frontmatter_meta as fm
+    from reader.core import yaml_safe as fm
 
     if getattr(yaml, "__with_libyaml__", False):
         assert issubclass(fm.BoundedSafeLoader, yaml.CSafeLoader)

@@ -411,7 +411,7 @@ def test_word_pattern_matches_like_the_case_insensitive_one() -> None:
     import random
     import re
 
-    from reader.core.frontmatter_meta import (
+    from reader.core.stem_meta import (
         _ASCII_CASE_EXTRAS,
         _casing_in,
         _folded,
@@ -432,3 +432,49 @@ def test_word_pattern_matches_like_the_case_insensitive_one() -> None:
             sample = sample * 3
             assert _casing_in(word, sample, _folded(sample)) == _casing_in(word, sample)
     assert prettify_stem(Path("js-party-200.md"), "JS Party and JS again, js") == "JS Party 200"
+
+
+def test_date_from_jekyll_file_name(tmp_path: Path) -> None:
+    path = tmp_path / "2017-07-17-e01-interview.md"
+    path.write_text('---\ntitle: "E01"\n---\nHello.\n', encoding="utf-8")
+    for meta in (load_transcript(path).meta, read_metadata(path)):
+        assert meta.date == dt.date(2017, 7, 17)
+        assert meta.warnings == []  # no date in the front matter is no problem
+    # an invalid front-matter date warns, and the file name still gives the date
+    path.write_text('---\ntitle: "E01"\ndate: "2017-02-30"\n---\nHello.\n', encoding="utf-8")
+    for meta in (load_transcript(path).meta, read_metadata(path)):
+        assert meta.date == dt.date(2017, 7, 17)
+        assert len(meta.warnings) == 1 and "impossible date" in meta.warnings[0]
+    # the front-matter date wins; no date-like prefix, or an impossible one, gives no date
+    path.write_text('---\ndate: "2018-01-02"\n---\nHello.\n', encoding="utf-8")
+    assert read_metadata(path).date == dt.date(2018, 1, 2)
+    for name in ("2017-13-40-x.md", "2017-07-17.md", "e01-2017-07-17-x.md"):
+        other = tmp_path / name
+        other.write_text("Hello.\n", encoding="utf-8")
+        assert read_metadata(other).date is None and load_transcript(other).meta.date is None
+
+
+def test_read_metadata_speakers_from_turns_without_front_matter(tmp_path: Path) -> None:
+    path = tmp_path / "go-time-1.md"
+    path.write_text(
+        "**Jon Calhoun:** Hello.\n\n**Mark Bates:** Hi.\n\n**Break:** \\[14:22\\]\n\n"
+        "**Jon Calhoun:** Back.\n\n**Mark Bates:** Yes.\n\n**Jamal Yusuf:**\n\nAlone label.\n",
+        encoding="utf-8",
+    )
+    meta = read_metadata(path)
+    assert meta.speakers == ["Jon Calhoun", "Mark Bates", "Jamal Yusuf"]
+    assert meta.speakers == load_transcript(path).meta.speakers
+
+
+def test_read_metadata_turn_speakers_are_a_prefix_for_long_files(tmp_path: Path) -> None:
+    """Only the body's first 16 Ki characters are scanned: a late first speaker is missing."""
+    turn = "**Ann Bell:** " + "word " * 100 + "\n\n**Bo Chen:** " + "more " * 100 + "\n\n"
+    path = tmp_path / "long.md"
+    path.write_text(
+        "---\nspeakers: [Zoe Host]\n---\n" + turn * 40 + "**Cy Late:** At last.\n\n" + turn,
+        encoding="utf-8",
+    )
+    meta = read_metadata(path)
+    full = load_transcript(path).meta.speakers
+    assert full == ["Zoe Host", "Ann Bell", "Bo Chen", "Cy Late"]
+    assert meta.speakers == full[:3]
