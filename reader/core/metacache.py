@@ -15,7 +15,8 @@ the window can show the episode list immediately and then refresh it with `load_
 The cache is disposable: a cache that cannot be read (corrupt, another format, another parser
 version) is deleted and rebuilt silently; a cache that cannot be written is simply not written.
 `PARSER_VERSION` hashes the sources of the parser modules, so changing the parser invalidates
-every cache. Values are stored as JSON (never pickle).
+every cache. Values are stored as JSON (never pickle); the rows are made and read by
+`reader.core.metacache_codec`.
 
 A file modified less than `RACY_SECONDS` before a scan is stored as "to be re-read", because a
 second change within the file system's timestamp granularity (up to 2 s on FAT) could keep both
@@ -25,10 +26,8 @@ size and mtime the same (the "racily clean" problem git solves the same way).
 from __future__ import annotations
 
 import contextlib
-import datetime as _dt
 import gc
 import hashlib
-import json
 import os
 import sqlite3
 import stat as _stat
@@ -36,10 +35,13 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from reader.core import paths
 from reader.core.library import is_transcript_name
+from reader.core.metacache_codec import CACHE_FORMAT
+from reader.core.metacache_codec import PathMaker as _PathMaker
+from reader.core.metacache_codec import decode as _decode
+from reader.core.metacache_codec import encode as _encode
 from reader.core.transcript import EpisodeMeta, read_metadata
 
 __all__ = [
@@ -54,10 +56,13 @@ __all__ = [
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
 
-#: Bump when the layout of the stored rows changes.
-CACHE_FORMAT = 1
-#: The modules whose source decides what `read_metadata` returns.
-PARSER_MODULES = ("transcript", "frontmatter_meta", "body", "speakers", "markup", "lexer")
+#: The modules whose source decides what `read_metadata` returns (every module of
+#: `reader.core` that `transcript` imports, directly or not: tests/core/test_metacache.py checks),
+#: and the layout of the rows.
+PARSER_MODULES = (
+    *("transcript", "frontmatter_meta", "metadata_values", "stem_meta", "yaml_safe", "body"),
+    *("speakers", "markup", "markup_html", "lexer", "metacache_codec"),
+)
 #: Files modified this recently before a scan are re-read next time (timestamp granularity).
 RACY_SECONDS = 3.0
 #: Parsed files written between two commits (work survives a cancel or a killed process).
@@ -343,7 +348,7 @@ def _walk(folder: str, visited: set[str]) -> Iterator[tuple[str, os.stat_result]
 
 
 # ---------------------------------------------------------------------------------------------
-# Rows: one JSON array per file (path, size and mtime_ns are columns)
+# Many long-lived objects made at once (the rows themselves: `reader.core.metacache_codec`)
 
 
 @contextlib.contextmanager
@@ -378,89 +383,6 @@ def _promote() -> None:
         gc.unfreeze()
     else:
         gc.freeze()
-
-
-class _PathMaker:
-    """``Path(base, rel)``, ≈4× faster for many files: one parsed folder per folder, then a
-    child per file name (`pathlib`'s own fast path for names read from a directory)."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.folders: dict[str, Path] = {}
-
-    def __call__(self, rel: str) -> Path:
-        folder, _, name = rel.rpartition("/")
-        parent = self.folders.get(folder)
-        if parent is None:
-            parent = self.folders[folder] = Path(self.base, folder) if folder else Path(self.base)
-        if _FAST_CHILD and name not in ("", ".", "..") and os.sep not in name:
-            return parent._make_child_relpath(name)  # type: ignore[attr-defined]
-        return parent / name
-
-
-def _fast_child_works() -> bool:
-    try:
-        made = Path("/lib", "sub")._make_child_relpath("a b.md")  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001 - another Python: use the public API
-        return False
-    plain = Path("/lib", "sub/a b.md")
-    return made == plain and str(made) == str(plain) and made.parts == plain.parts
-
-
-_FAST_CHILD = _fast_child_works()
-
-
-def _encode(meta: EpisodeMeta) -> str:
-    return json.dumps(
-        [
-            meta.title,
-            meta.subtitle,
-            meta.date.isoformat() if meta.date else None,
-            meta.duration_seconds,
-            meta.speakers,
-            meta.tags,
-            meta.source_urls,
-            meta.fields,
-            meta.front_matter,
-            meta.encoding,
-            meta.size,
-            meta.mtime,
-            meta.warnings,
-            meta.errors,
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
-        default=str,
-    )
-
-
-#: The C scanner behind `json.loads`, without its two Python layers per call (≈30 % of the
-#: decoding time of a 10,000-row snapshot); rows are our own compact JSON, no whitespace around.
-_scan: Callable[[str, int], tuple[Any, int]]
-_scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # set in __init__, not in typeshed
-_date = _dt.date.fromisoformat
-
-
-def _loads(data: str) -> Any:
-    value, end = _scan(data, 0)
-    if end != len(data):
-        raise ValueError("trailing data")
-    return value
-
-
-def _decode(
-    base: str, rel: str, data: str, make: Callable[[str], Path] | None = None
-) -> EpisodeMeta | None:
-    try:
-        (title, subtitle, date, duration, speakers, tags, urls, fields, fm, enc, size, mtime,
-         warnings, errors) = _loads(data)  # fmt: skip
-        return EpisodeMeta(
-            make(rel) if make is not None else Path(base, rel), title, subtitle,
-            _date(date) if date else None, duration,
-            speakers, tags, urls, fields, fm, enc, size, mtime, warnings, errors,
-        )  # fmt: skip
-    except (ValueError, TypeError, StopIteration):
-        return None  # an odd row: the file is read again
 
 
 # ---------------------------------------------------------------------------------------------

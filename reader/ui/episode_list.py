@@ -85,26 +85,29 @@ def episode_details(meta: EpisodeMeta) -> str:
 
 
 def _sorted(metas: list[EpisodeMeta], key: str, last_read: dict[str, str]) -> list[EpisodeMeta]:
-    """``metas`` in the order of sort ``key`` (one of `SORT_KEYS`), computed once per row.
+    """``metas`` in the order of sort ``key`` (one of `SORT_KEYS`), keys computed once per row.
 
-    Ties are broken by title; equal rows keep their order (path order); "date" and "read" are
-    newest first, with the tie-break inverted too (as a descending sort of both).
+    Titles are compared case-insensitively; ties are in title order (then path order, the
+    order given). "date" and "read" are newest first; episodes
+    without a date (never read) come after the others, in title order, so a library without
+    any date is listed by title.
     """
+    by_title = sorted(metas, key=_title_key)
     if key == "title":
-        return sorted(metas, key=lambda m: m.title.casefold())
+        return by_title
     if key == "duration":
-        return sorted(metas, key=lambda m: (m.duration_seconds or 0, m.title.casefold()))
-    if key == "read":
-        return sorted(
-            metas,
-            key=lambda m: (last_read.get(str(m.path), ""), m.title.casefold()),
-            reverse=True,
-        )
-    return sorted(
-        metas,
-        key=lambda m: (m.date.toordinal() if m.date else 0, m.title.casefold()),
-        reverse=True,
-    )
+        return sorted(by_title, key=lambda m: m.duration_seconds or 0)
+    if key == "read":  # `reverse` keeps equal keys in their order (stable): titles A to Z
+        return sorted(by_title, key=lambda m: last_read.get(str(m.path), ""), reverse=True)
+    return sorted(by_title, key=_date_key, reverse=True)
+
+
+def _title_key(meta: EpisodeMeta) -> str:
+    return (meta.title or meta.path.stem).casefold()  # the title as the row shows it
+
+
+def _date_key(meta: EpisodeMeta) -> int:
+    return meta.date.toordinal() if meta.date else 0  # undated: after every date (newest first)
 
 
 class EpisodeListModel(QAbstractListModel):
@@ -165,6 +168,10 @@ class EpisodeListModel(QAbstractListModel):
     def episodes(self) -> list[EpisodeMeta]:
         """The episodes, in the order they were given."""
         return list(self._source)
+
+    def episode_count(self) -> int:
+        """How many episodes the list has (rows still to be added included)."""
+        return len(self._source)
 
     def row_of(self, path: Path | str) -> int | None:
         """The row of ``path`` (None if not in the list, or not added to the model yet)."""

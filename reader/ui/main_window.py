@@ -2,7 +2,8 @@
 
 The window composes the parts and wires them together in `_connect_signals`; actions come from
 `reader.ui.actions`, annotation logic from `reader.ui.annotate` and `reader.ui.window_annotating`,
-loading (the library and each episode, off the GUI thread) from `reader.ui.library_loader`. It
+loading (the library and each episode, off the GUI thread) from `reader.ui.library_loader`,
+driven by `reader.ui.window_library`; panes and layout from `reader.ui.window_state`. It
 remembers the layout, the library, the episode and the reading position of every episode (saved
 a moment after scrolling stops, and on close) through `Settings`.
 """
@@ -21,12 +22,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMenu,
-    QPlainTextEdit,
     QProgressBar,
     QSplitter,
     QToolBar,
@@ -35,23 +33,23 @@ from PySide6.QtWidgets import (
 )
 
 from reader import APP_NAME
-from reader.core.annotations import now_iso
 from reader.core.transcript import Transcript
 from reader.ui.actions import Actions
 from reader.ui.annotate import AnnotationController, is_interactive
 from reader.ui.annotation_model import AnnotationModel
 from reader.ui.annotation_sidebar import AnnotationSidebar
 from reader.ui.appearance import Appearance
-from reader.ui.dialogs import WEB_SCHEMES, LinkDialog, SettingsDialog, open_dialog
+from reader.ui.dialogs import WEB_SCHEMES, LinkDialog, SettingsDialog
 from reader.ui.episode_list import EpisodeListPanel
 from reader.ui.features import install_features
 from reader.ui.find_bar import FindBar
-from reader.ui.library_loader import EpisodeLoader, LibraryLoader, OpenedEpisode
+from reader.ui.library_loader import EpisodeLoader, LibraryLoader
 from reader.ui.outline import OutlinePanel
 from reader.ui.selection_bar import SelectionBar
 from reader.ui.settings import Settings
 from reader.ui.transcript_view import TranscriptView
-from reader.ui.window_annotating import SELECTION_SETTLE_MS, AnnotatingMixin, reload_summary
+from reader.ui.window_annotating import SELECTION_SETTLE_MS, AnnotatingMixin
+from reader.ui.window_library import LibraryMixin
 from reader.ui.window_parts import build_menus, build_toolbar, dropped_path, fill_recent_menu
 from reader.ui.window_state import PanesMixin
 
@@ -59,7 +57,7 @@ from reader.ui.window_state import PanesMixin
 POSITION_SAVE_MS = 1500
 
 
-class MainWindow(AnnotatingMixin, PanesMixin, QMainWindow):
+class MainWindow(LibraryMixin, AnnotatingMixin, PanesMixin, QMainWindow):
     """The reading and annotating window."""
 
     def __init__(self, settings: Settings | None = None, *, interactive: bool | None = None):
@@ -76,6 +74,7 @@ class MainWindow(AnnotatingMixin, PanesMixin, QMainWindow):
         self._bar_pending = False
         self._keep_position_once: int | None = None
         self._opening_message = ""
+        self._passing_message = ""  # the load's progress, or a title: may be replaced
         self._reload_from: dict[str, tuple[str, int | None, int | None]] = {}
 
         self.undo_group = QUndoGroup(self)
@@ -246,145 +245,12 @@ class MainWindow(AnnotatingMixin, PanesMixin, QMainWindow):
         self.model.annotationRemoved.connect(self._on_annotation_removed)
         self.model.saveFailed.connect(self._on_save_failed)
 
-    # Library and episodes ----------------------------------------------------------------------
-
-    def open_path(self, path: Path) -> None:
-        """Open a folder as the library, or a file's folder with that file open."""
-        path = Path(path).expanduser()
-        if path.is_file():
-            self.open_library(path.parent, episode=path)
-        else:
-            self.open_library(path)
-
-    def open_library(self, folder: Path, episode: Path | None = None) -> None:
-        """Load ``folder`` in the background; then open ``episode`` or the last one read.
-
-        The list shows at once from the metadata cache when there is one, and is refreshed when
-        the folder has been checked; only the first list opens an episode (a refresh keeps the
-        selection and the episode open).
-        """
-        folder = Path(folder).resolve()
-        self._save_reading_position()
-        self.library = folder
-        key = str(folder)
-        self._pending_episode = str(episode.resolve()) if episode else None
-        self._pending_episode = self._pending_episode or self.settings.last_episode(key)
-        # Remembered (last library, recent folders: a settings file written) once the list
-        # arrives or the load ends, not before the window's first paint.
-        self._library_to_remember = key
-        self.setWindowTitle(f"{folder.name} — {APP_NAME}")
-        self.show_message(f"Loading {folder}…")
-        self.progress.setRange(0, 0)
-        self.progress.show()
-        self._first_delivery = True
-        self._initial_open = True
-        self.loader.load(folder)
-
-    def choose_folder(self) -> None:
-        """Ask for a folder (non-blocking) and open it."""
-        dialog = QFileDialog(self, "Open a folder of transcripts")
-        dialog.setObjectName("openFolderDialog")
-        dialog.setFileMode(QFileDialog.FileMode.Directory)
-        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
-        if self.library:
-            dialog.setDirectory(str(self.library))
-        dialog.fileSelected.connect(lambda path: self.open_path(Path(path)))
-        open_dialog(dialog)
-
-    def open_episode(self, path: str) -> None:
-        """Open ``path``: parsed and re-anchored off the GUI thread, shown when ready.
-
-        If another episode is picked before this one is ready, this one is never shown.
-        """
-        current = self.transcript is not None and str(self.transcript.path) == path
-        if current and self.episode_loader.pending_path is None:
-            return
-        if self.episode_loader.pending_path == path:
-            return
-        if current:  # back to the episode shown while another was still loading
-            self.episode_loader.cancel()
-            return
-        self._opening_message = f"Opening {Path(path).name}…"
-        self.show_message(self._opening_message)
-        self.episode_loader.request(path)
-
-    def reload_episode(self, keep_position: bool = True) -> None:
-        """Read the open transcript again (it changed on disk) and re-open its annotations.
-
-        The annotations are re-anchored on the new text; the status bar then says how many
-        moved or lost their passage. The reading position stays unless ``keep_position`` is off.
-        """
-        if self.transcript is None:
-            return
-        self.sidebar.commit_note()
-        path = str(self.transcript.path)
-        self._reload_from = {a.id: (a.status, a.start, a.end) for a in self.model.all()}
-        self._keep_position_once = self.view.reading_offset() if keep_position else 0
-        self.show_message(f"Reloading {Path(path).name}…")
-        self.episode_loader.request(path)
-
-    def _show_episode(self, opened: OpenedEpisode) -> None:
-        """Show an episode the loader finished opening, restoring its reading position."""
-        path = opened.path
-        reloading = self.transcript is not None and str(self.transcript.path) == path
-        self.sidebar.commit_note()
-        self._hide_selection_bar()
-        if not reloading:
-            self._save_reading_position()
-        transcript, store = opened.transcript, opened.store
-        self.transcript = transcript
-        if reloading:
-            self.controller.forget_history(path)
-        self.controller.set_transcript(transcript)
-        self.sidebar.set_transcript(transcript)
-        self.model.set_store(store)
-        self.view.set_transcript(transcript, self.model.annotations())
-        self.outline.set_transcript(transcript)
-        self.find_bar.refresh()
-        position = self.settings.reading_position(path)
-        keep, self._keep_position_once = self._keep_position_once, None
-        offset = keep if reloading and keep is not None else (position[0] if position else 0)
-        if offset:
-            self.view.set_reading_offset(offset)
-        self._position_timer.stop()  # restoring is not reading
-        self.episodes.select_path(path, emit=False)
-        if self.library is not None:
-            self.settings.set_last_episode(str(self.library), path)
-        self.episodes.model.mark_read(path, now_iso())
-        self.location_label.setText(store.location if store else "")
-        problems = list(transcript.meta.errors) + (list(store.errors) if store else [])
-        problems += [opened.error] if opened.error else []
-        # The title replaces only our own "Opening…": news from other parts stays readable.
-        opening = self.status_label.text() == self._opening_message
-        message = problems[0] if problems else (transcript.meta.title if opening else "")
-        if reloading:
-            message = reload_summary(self._reload_from, self.model.all())
-            self._reload_from = {}
-        if message:
-            self.show_message(message)
-        self._update_counts()
-        self._update_actions()
-        self.loader.start_refresh()  # the window is up: the library's refresh may run now
+    # Library and episodes (the rest: `LibraryMixin`) ----------------------------------------
 
     def library_tags(self) -> list[str]:
         """Every tag used in the library (offered by the tags editor's completer)."""
         tags = self.episodes.model.all_tags() | set(self.model.tags())
         return sorted(tags, key=str.casefold)
-
-    def close_episode(self) -> None:
-        """Show nothing (the library has no transcripts)."""
-        self.sidebar.commit_note()
-        self._save_reading_position()
-        self.episode_loader.cancel()
-        self._hide_selection_bar()
-        self.transcript = None
-        self.controller.set_transcript(None)
-        self.sidebar.set_transcript(None)
-        self.model.set_store(None)
-        self.view.set_transcript(None)
-        self.outline.set_transcript(None)
-        self.location_label.setText("")
-        self._update_actions()
 
     def show_annotations_in_view(self) -> None:
         """Scroll to the first annotation so the highlights are on screen (screenshots)."""
@@ -392,76 +258,6 @@ class MainWindow(AnnotatingMixin, PanesMixin, QMainWindow):
         if annotations:
             self.view.scroll_to_offset(annotations[0].start)
             self.controller.set_current(annotations[0].id)
-
-    def _save_reading_position(self) -> None:
-        self._position_timer.stop()
-        if self.transcript is not None:
-            path = str(self.transcript.path)
-            offset = self.view.reading_offset()
-            saved = self.settings.reading_position(path)
-            if saved is None or saved[0] != offset:
-                self.settings.set_reading_position(path, offset, now_iso())
-
-    def _on_load_progress(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-        self.show_message(f"Reading {done} of {total} transcripts…")
-
-    def _on_episodes_loaded(self, metas: list) -> None:
-        """A list of the library's episodes: the first of a load, or a refresh of it."""
-        first, self._first_delivery = self._first_delivery, False
-        self._remember_library()
-        last_read = None
-        if first:
-            last_read = {k: v[1] for k, v in self.settings.value("reading/positions").items()}
-        self.episodes.model.set_episodes(metas, last_read)  # a refresh keeps the selection
-        if self._initial_open:
-            QTimer.singleShot(0, self, self._open_initial_episode)  # after this turn's paint
-        if self.loader.from_cache:
-            self.show_message(f"{len(metas)} transcripts in {self.library} (checking for changes…)")
-        else:
-            self.show_message(f"{len(metas)} transcripts in {self.library}")
-        if first and not isinstance(QApplication.focusWidget(), (QLineEdit, QPlainTextEdit)):
-            self.view.setFocus(Qt.FocusReason.OtherFocusReason)  # ready to read and select
-
-    def _open_initial_episode(self) -> None:
-        """Open the episode asked for, else the last one read, else the first in the list."""
-        if not self._initial_open:
-            return
-        wanted = self._pending_episode
-        model = self.episodes.model
-        known = wanted is not None and model.contains(wanted)
-        if wanted and not known and self.loader.is_loading() and self.loader.from_cache:
-            self.loader.start_refresh()
-            return  # not in the cached list: the refresh may bring it
-        self._initial_open = False
-        self._pending_episode = None
-        if known and wanted is not None:
-            self.open_episode(wanted)
-        elif first := self.episodes.first_path():
-            self.open_episode(first)
-        else:
-            self.close_episode()
-        if self.episode_loader.pending_path is None:  # nothing to wait for (already open)
-            self.loader.start_refresh()
-
-    def _remember_library(self) -> None:
-        key, self._library_to_remember = self._library_to_remember, None
-        if key is not None:
-            self.settings.set_value("library/last", key)
-            self.settings.add_recent(key)
-
-    def _on_load_failed(self, message: str) -> None:
-        self._remember_library()
-        self.show_message(f"Could not read the folder: {message}")
-
-    def _on_load_finished(self) -> None:
-        self._remember_library()
-        self.progress.hide()
-        if self._initial_open and self._first_delivery:  # nothing came: the folder failed
-            self._initial_open = False
-        elif self._initial_open and not self.loader.is_loading():
-            QTimer.singleShot(0, self, self._open_initial_episode)
 
     # Jumping around and links -----------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import sqlite3
 from pathlib import Path
@@ -16,6 +17,7 @@ from reader.core.metacache import (
     cached_snapshot,
     load_library_cached,
 )
+from reader.core.metacache_codec import PathMaker, decode, encode
 from reader.core.paths import sample_library
 
 OLD = 1_600_000_000  # a modification time well before any scan (not "racily clean")
@@ -237,3 +239,43 @@ def test_refresh_reuses_the_snapshot_objects_of_unchanged_files(library: Path) -
             assert meta is not by_path.get(meta.path)  # changed (or never cached): read again
         else:
             assert meta is by_path[meta.path]  # unchanged: the same object, not a copy
+
+
+def _core_imports(name: str) -> set[str]:
+    """The `reader.core` modules that module ``name`` imports (anywhere in it, even lazily)."""
+    source = (Path(metacache.__file__).parent / f"{name}.py").read_text("utf-8")
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        package = "." * node.level + (node.module or "")
+        if package in (".", "reader.core"):  # from . import body, markup
+            found.update(alias.name for alias in node.names)
+        elif package.startswith("."):  # from .lexer import Raw
+            found.add(package.lstrip(".").split(".")[0])
+        elif package.startswith("reader.core."):
+            found.add(package.split(".")[2])
+    return found
+
+
+def test_parser_version_covers_every_module_read_metadata_uses() -> None:
+    """A change in any module of the parser (or of the rows' layout) drops the caches."""
+    seen: set[str] = set()
+    todo = ["transcript"]
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo.extend(_core_imports(name))
+    assert seen <= set(metacache.PARSER_MODULES)
+    assert "metacache_codec" in metacache.PARSER_MODULES
+
+
+def test_rows_round_trip_through_the_codec(library: Path) -> None:
+    base = str(library)
+    make = PathMaker(base)
+    for meta in load_library(library):
+        rel = meta.path.relative_to(library).as_posix()
+        assert decode(base, rel, encode(meta), make) == meta
+        assert decode(base, rel, encode(meta)) == meta
+    assert decode(base, "x.md", "[1, 2") is None  # an odd row: read the file again

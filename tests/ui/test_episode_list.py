@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QRect, Qt
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 from window_helpers import open_window, press, saved, select_text, write_library
 
-from reader.core.transcript import EpisodeMeta
+from reader.core.store import AnnotationStore, new_annotation
+from reader.core.transcript import EpisodeMeta, load_transcript
 from reader.ui.episode_list import (
     CountRole,
     DetailsRole,
@@ -112,3 +115,104 @@ def test_window_list_counts_follow_annotations(qtbot, tmp_path: Path) -> None:
     # The filter box of the window's list narrows the rows.
     qtbot.keyClicks(window.episodes.filter_edit, "housing")
     assert titles(window.episodes) == ["Beta: housing first"]
+
+
+def undated(name: str, title: str) -> EpisodeMeta:
+    return EpisodeMeta(Path(f"/lib/{name}.md"), title)
+
+
+def test_newest_first_puts_undated_episodes_last_in_title_order(qtbot) -> None:
+    panel = EpisodeListPanel()
+    qtbot.addWidget(panel)
+    panel.model.set_episodes(
+        [
+            undated("z", "Zebra crossings"),
+            EpisodeMeta(Path("/lib/y.md"), "Yarn", date=dt.date(2020, 1, 1)),
+            undated("m", "mangoes"),
+            EpisodeMeta(Path("/lib/x.md"), "Xylophones", date=dt.date(2023, 3, 3)),
+            EpisodeMeta(Path("/lib/b.md"), "Bees", date=dt.date(2020, 1, 1)),
+            undated("a", "Apples"),
+        ]
+    )
+    assert panel.model.sort_key == "date"
+    # Dated episodes newest first (a tie in title order), then the undated ones, A to Z.
+    assert titles(panel) == ["Xylophones", "Bees", "Yarn", "Apples", "mangoes", "Zebra crossings"]
+    panel.set_sort_key("read")
+    panel.model.set_last_read({"/lib/m.md": "2024-01-02T00:00:00.000Z"})
+    assert titles(panel) == ["mangoes", "Apples", "Bees", "Xylophones", "Yarn", "Zebra crossings"]
+
+
+def test_date_sort_of_a_library_without_dates_is_by_title(qtbot) -> None:
+    panel = EpisodeListPanel()
+    qtbot.addWidget(panel)
+    names = ["Go Time 300", "afk 12", "Go Time 301", "JS Party 200", "Changelog News 2"]
+    panel.model.set_episodes([undated(f"f{i}", t) for i, t in enumerate(names)])
+    assert panel.sort_combo.currentData() == "date"
+    # By title, A to Z, whatever the case.
+    expected = ["afk 12", "Changelog News 2", "Go Time 300", "Go Time 301", "JS Party 200"]
+    assert titles(panel) == expected
+    panel.set_sort_key("title")
+    assert titles(panel) == expected
+
+
+class RecordingPainter(QPainter):
+    """Notes the text the delegate draws."""
+
+    def __init__(self, image: QImage) -> None:
+        super().__init__(image)
+        self.texts: list[str] = []
+
+    def drawText(self, *args) -> None:  # noqa: ANN002, N802
+        self.texts.append(str(args[-1]))
+        super().drawText(*args)
+
+
+def painted(panel: EpisodeListPanel, index: QModelIndex) -> list[str]:
+    """The texts a row paints (title, details, count, warning mark)."""
+    option = QStyleOptionViewItem()
+    option.rect = QRect(0, 0, 320, 56)
+    option.font = panel.view.font()
+    option.state = QStyle.StateFlag.State_Enabled
+    image = QImage(320, 56, QImage.Format.Format_ARGB32)
+    painter = RecordingPainter(image)
+    panel.delegate.paint(painter, option, index)
+    painter.end()
+    return painter.texts
+
+
+def test_rows_paint_the_warning_mark_and_speakers(qtbot) -> None:
+    panel = EpisodeListPanel()
+    qtbot.addWidget(panel)
+    panel.model.set_episodes(metas())
+    panel.model.set_counts({"/lib/a.md": AnnotationCounts(live=3, orphans=1)})
+    row = panel.model.row_of
+    apples = painted(panel, panel.model.index(row("/lib/a.md")))
+    assert "Apples and care" in apples and "4" in apples and "⚠" in apples  # an orphan
+    assert "1 Jan 2020 · 10 min · Ann" in apples
+    assert "⚠" in painted(panel, panel.model.index(row("/lib/c.md")))  # a file with errors
+    assert "⚠" not in painted(panel, panel.model.index(row("/lib/b.md")))
+
+
+def test_window_rows_mark_problems_and_show_front_matter_speakers(qtbot, tmp_path: Path) -> None:
+    library = write_library(tmp_path / "lib")
+    store = AnnotationStore.open(load_transcript(library / "beta.md"))
+    text = store.transcript.text
+    start = text.index("spread across Europe")
+    store.add(new_annotation(text, start, start + len("spread across Europe")))
+    beta = library / "beta.md"
+    beta.write_text(beta.read_text("utf-8").replace("spread across Europe", "went on"), "utf-8")
+    (library / "broken.md").write_text("---\ntitle: x: [unclosed\n---\nHello.\n", "utf-8")
+    window = open_window(qtbot, library)
+    panel, model = window.episodes, window.episodes.model
+
+    def row_of(name: str) -> QModelIndex:
+        return model.index(model.row_of(str((library / name).resolve())))
+
+    qtbot.waitUntil(lambda: bool(row_of("beta.md").data(ProblemRole)))
+    assert "lost their passage" in row_of("beta.md").data(ProblemRole)
+    assert "⚠" in painted(panel, row_of("beta.md"))
+    assert row_of("broken.md").data(ProblemRole)
+    assert "⚠" in painted(panel, row_of("broken.md"))
+    assert "⚠" not in painted(panel, row_of("gamma.md"))
+    # The second line names the speakers of the front matter.
+    assert any("Ann Lee, Bob Roy" in t for t in painted(panel, row_of("alpha.md")))

@@ -21,6 +21,7 @@ from reader.core.metacache import load_library_cached
 from reader.core.transcript import EpisodeMeta
 from reader.ui.episode_list import EpisodeFilterProxy, EpisodeListModel, EpisodeListPanel
 from reader.ui.main_window import MainWindow
+from reader.ui.window_library import library_summary
 
 NEW_EPISODE = '---\ntitle: "Delta: a new one"\ndate: "2024-02-02"\n---\nDD - Dee Dee\n\nDD Hi.\n'
 
@@ -133,6 +134,36 @@ def test_reopening_the_library_lists_a_new_file_and_keeps_the_episode(qtbot, lib
     qtbot.waitUntil(lambda: "Delta: a new one" in listed(window))
     assert window.transcript is opened
     assert window.episodes.current_path() == str(opened.path)
+
+
+def test_status_bar_says_how_many_transcripts_once_loaded(qtbot, library: Path) -> None:
+    """Not "Reading 3 of 3 transcripts…" once nothing is read any more (warm and cold cache)."""
+    window = shown_window(qtbot)
+    window.open_path(library)  # warm: the cached list, then a refresh that changes nothing
+    wait_loaded(qtbot, window)
+    assert window.status_label.text() == "3 transcripts in library"
+    assert window.progress.isHidden()
+    metacache.clear_cache(library)
+    (library / "delta.md").write_text(NEW_EPISODE, encoding="utf-8")
+    window.open_library(library)  # cold: every file read
+    wait_loaded(qtbot, window)
+    qtbot.waitUntil(lambda: window.status_label.text() == "4 transcripts in library")
+    assert library_summary(1, library) == "1 transcript in library"
+    assert library_summary(0, library) == "No transcripts in library"
+
+
+def test_the_load_status_never_hides_news_from_other_parts(
+    qtbot, library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    held = HeldRefresh(monkeypatch)
+    window = shown_window(qtbot)
+    window.open_path(library)
+    qtbot.waitUntil(held.started.is_set)
+    qtbot.waitUntil(lambda: window.transcript is not None)
+    window.show_message("Merged 1 note from another computer")
+    held.release()
+    wait_loaded(qtbot, window)
+    assert window.status_label.text() == "Merged 1 note from another computer"
 
 
 def many_metas(n: int) -> list[EpisodeMeta]:
