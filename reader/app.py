@@ -52,6 +52,20 @@ def resolve_library(path: str | None, last_library: str) -> Path:
     return user_sample_library()
 
 
+def freeze_support() -> None:
+    """In the frozen bundle, let a worker process of the search index's pool run its task.
+
+    The pool starts its processes from the bundle's executable (there is no separate Python), and
+    `multiprocessing.freeze_support` makes such a process run its task and exit instead of
+    starting the program. Nothing to do (and nothing imported) when not frozen. It must run
+    before the command line is parsed: the worker's arguments are not the program's.
+    """
+    if getattr(sys, "frozen", False):
+        import multiprocessing
+
+        multiprocessing.freeze_support()
+
+
 def run_gui(
     path: str | None,
     *,
@@ -60,6 +74,7 @@ def run_gui(
     theme: str | None = None,
 ) -> int:
     """Show the main window on ``path`` (or render it to ``screenshot`` and return)."""
+    freeze_support()
     app = application(offscreen=screenshot is not None)
     from reader.ui.main_window import MainWindow
     from reader.ui.settings import Settings
@@ -113,7 +128,8 @@ def _screenshot(
         image = window.grab().toImage()
         window.close()
         out.parent.mkdir(parents=True, exist_ok=True)
-        if image.isNull() or not image.save(str(out), "PNG"):
+        # The stubs want the format as bytes; PySide6 6.11 itself accepts only str here.
+        if image.isNull() or not image.save(str(out), "PNG"):  # type: ignore[call-overload]
             print(f"{out}: could not write the screenshot", file=sys.stderr)
             return 1
     print(f"{out}: {image.width()}×{image.height()}")

@@ -8,6 +8,7 @@ whole library; those changes are commands on a library-wide undo stack (in the w
 group, but never made its active stack, so Edit ▸ Undo keeps meaning "undo in this episode"):
 the browser's own Undo and Redo buttons, and Ctrl+Z / Ctrl+Shift+Z while the list has the focus,
 take them back on disk. Annotations are read in a worker thread (`BrowserLoader`), read-only.
+The dock is added when the window is built, its browser only when the dock is first shown.
 """
 
 from __future__ import annotations
@@ -47,7 +48,6 @@ from reader.ui.browser_model import (
     group_entries,
 )
 from reader.ui.browser_tags import TagActionsMixin
-from reader.ui.jump import EpisodeJump
 from reader.ui.search_panel import find_menu, keep_minimum_size
 from reader.ui.swatches import color_icon
 from reader.ui.theme import SPACE_M, SPACE_S, SPACE_XS
@@ -64,6 +64,8 @@ class AnnotationBrowser(TagActionsMixin, QWidget):
     """Filters, grouping and the annotation tree; renames and merges tags (undoably)."""
 
     def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
+        from reader.ui.jump import EpisodeJump
+
         super().__init__(parent)
         self.setObjectName("annotationBrowser")
         self.window_ = window
@@ -413,13 +415,17 @@ class AnnotationBrowser(TagActionsMixin, QWidget):
 
 
 class BrowserDock(QDockWidget):
-    """The dock holding the `AnnotationBrowser` (bottom by default; can float)."""
+    """The dock holding the `AnnotationBrowser` (bottom by default; can float).
+
+    The browser is made when first asked for (`browser`): at the latest when the dock is first
+    shown, by the menu action or by the saved layout.
+    """
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__("Annotation Browser", window)
         self.setObjectName("annotationBrowserDock")
-        self.browser = AnnotationBrowser(window, self)
-        self.setWidget(self.browser)
+        self.window_ = window
+        self._browser: AnnotationBrowser | None = None
         self.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetClosable
             | QDockWidget.DockWidgetFeature.DockWidgetMovable
@@ -427,18 +433,40 @@ class BrowserDock(QDockWidget):
         )
         self.visibilityChanged.connect(self._on_visibility)
 
+    @property
+    def browser(self) -> AnnotationBrowser:
+        """The annotation browser (made now if it was not yet)."""
+        if self._browser is None:
+            self._browser = AnnotationBrowser(self.window_, self)
+            self.setWidget(self._browser)
+        return self._browser
+
+    def existing_browser(self) -> AnnotationBrowser | None:
+        """The browser if it was made (nothing is read, nothing is on its undo stack before)."""
+        return self._browser
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShowToParent:
+            _ = self.browser  # before the first layout with the dock shown
+        return super().event(event)
+
     def _on_visibility(self, visible: bool) -> None:
         if visible:
             self.browser.ensure_loaded()
 
 
 class _CloseWatcher(QObject):
-    def __init__(self, window: QWidget, loader: BrowserLoader) -> None:
+    def __init__(self, window: QWidget, dock: BrowserDock) -> None:
         super().__init__(window)
-        self.loader = loader
+        self.dock = dock
+
+    @property
+    def loader(self) -> BrowserLoader | None:
+        browser = self.dock.existing_browser()
+        return browser.loader if browser is not None else None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.Close:
+        if event.type() == QEvent.Type.Close and self.loader is not None:
             self.loader.shutdown()
         return False
 
@@ -460,10 +488,11 @@ def install(window: MainWindow) -> BrowserDock:
     action.setProperty("accessibleName", "Annotation Browser")
 
     def show_browser() -> None:
+        browser = dock.browser
         dock.show()
         dock.raise_()
-        dock.browser.ensure_loaded()
-        dock.browser.tree.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        browser.ensure_loaded()
+        browser.tree.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     action.triggered.connect(show_browser)
     window.addAction(action)
@@ -471,10 +500,12 @@ def install(window: MainWindow) -> BrowserDock:
     if menu is not None:
         menu.addSeparator()
         menu.addAction(action)
-    window.settings.changed.connect(
-        lambda key: (
-            dock.browser._fill_static_choices() if key == "annotate/color_meanings" else None
-        )
-    )
-    window.installEventFilter(_CloseWatcher(window, dock.browser.loader))
+
+    def on_setting(key: str) -> None:
+        browser = dock.existing_browser()
+        if browser is not None and key == "annotate/color_meanings":
+            browser._fill_static_choices()
+
+    window.settings.changed.connect(on_setting)
+    window.installEventFilter(_CloseWatcher(window, dock))
     return dock

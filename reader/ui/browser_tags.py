@@ -14,14 +14,11 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QTreeView
 
-from reader.core.tags import StoreOpener, TagChange
 from reader.ui.browser_model import UNTAGGED, BrowserEntry, BrowserModel, GroupRole
 from reader.ui.dialogs import open_dialog
-from reader.ui.search_panel import SearchDock
-from reader.ui.tag_commands import merge_command, rename_command, window_opener
-from reader.ui.tag_dialog import TagNameDialog
 
 if TYPE_CHECKING:
+    from reader.core.tags import StoreOpener, TagChange
     from reader.ui.main_window import MainWindow
 
 Flag = QItemSelectionModel.SelectionFlag
@@ -72,6 +69,8 @@ class TagActionsMixin:
         return sorted({t for e in self.entries() for t in e.annotation.tags}, key=str.casefold)
 
     def _opener(self) -> StoreOpener:
+        from reader.ui.tag_commands import window_opener  # with reader.core.tags, when used
+
         window = self.window_
         return window_opener(lambda: window.transcript.path if window.transcript else None,
                              window.model)  # fmt: skip
@@ -81,6 +80,8 @@ class TagActionsMixin:
         new = " ".join(new.split())
         if self._root is None or not new or new == old:
             return
+        from reader.ui.tag_commands import rename_command
+
         self.stack.push(rename_command(self._root, old, new, self._opener(), self._applied))
 
     def merge_tags(self, sources: list[str], target: str) -> None:
@@ -88,6 +89,8 @@ class TagActionsMixin:
         target = " ".join(target.split())
         if self._root is None or not target or not set(sources) - {target}:
             return
+        from reader.ui.tag_commands import merge_command
+
         command = merge_command(self._root, sources, target, self._opener(), self._applied)
         self.stack.push(command)
 
@@ -96,6 +99,8 @@ class TagActionsMixin:
         tags = self.selected_tags()
         if len(tags) != 1:
             return
+        from reader.ui.tag_dialog import TagNameDialog
+
         text = f"Rename “{tags[0]}” in every annotation of the library to:"
         dialog = TagNameDialog("Rename Tag", text, tags[0], self.all_tags(), self.window_)
         dialog.setObjectName("renameTagDialog")
@@ -107,6 +112,8 @@ class TagActionsMixin:
         tags = self.selected_tags()
         if not tags:
             return
+        from reader.ui.tag_dialog import TagNameDialog
+
         listed = ", ".join(f"“{t}”" for t in tags)
         text = f"Replace {listed} in every annotation of the library by (choose or type):"
         choices = tags + [t for t in self.all_tags() if t not in tags]
@@ -117,11 +124,14 @@ class TagActionsMixin:
 
     def _applied(self, change: TagChange) -> None:
         """After a tag change (or its undo): read the files again, re-index, recount."""
+        from reader.ui.search_panel import SearchDock
+
         paths = change.paths
         self.reload_files(paths)
         dock = self.window_.findChild(SearchDock)
-        if dock is not None:
-            dock.panel.refresh_files(paths)
+        panel = dock.existing_panel() if dock is not None else None
+        if panel is not None:  # a panel never shown has no index to refresh
+            panel.refresh_files(paths)
         edits = len(change.edits)
         message = f"{edits} annotation{'s' if edits != 1 else ''} in {len(paths)} episodes changed"
         if change.errors:

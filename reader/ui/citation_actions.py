@@ -21,11 +21,11 @@ from PySide6.QtCore import QMimeData, QObject
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMenu
 
-from reader.core.citation import Citation, quote_with_citation
 from reader.ui.export_dialog import STYLE_NAMES, ExportPrefs
 from reader.ui.exporting import find_menu, insert_after, make_action
 
 if TYPE_CHECKING:
+    from reader.core.citation import Citation
     from reader.ui.main_window import MainWindow
 
 __all__ = ["COPY_SHORTCUT", "CitationCopier", "install"]
@@ -109,6 +109,8 @@ class CitationCopier(QObject):
         transcript = self.window.transcript
         if span is None or transcript is None:
             return None
+        from reader.core.citation import quote_with_citation  # loaded when first used
+
         start, end = span
         return quote_with_citation(
             transcript, start, end, self.prefs.style, series=self.prefs.series or None

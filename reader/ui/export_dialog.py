@@ -30,8 +30,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.core.citation import STYLES
-from reader.core.export import FORMATS
 from reader.ui.theme import SPACE_L, SPACE_M, SPACE_S, SPACE_XS
 
 __all__ = [
@@ -81,10 +79,13 @@ FORMAT_INFO: dict[str, FormatInfo] = {
         "Plain text", ".txt", "The transcripts' text only, without annotations.", False, False
     ),
 }
-assert tuple(FORMAT_INFO) == FORMATS  # one entry per export format, in the same order
+#: The export formats, in `reader.core.export.FORMATS`'s order (a test keeps them the same; the
+#: export machinery itself is imported only when an export runs).
+FORMATS: tuple[str, ...] = tuple(FORMAT_INFO)
 
 STYLE_NAMES: dict[str, str] = {"apa": "APA 7th edition", "harvard": "Harvard (Cite Them Right)"}
-assert tuple(STYLE_NAMES) == STYLES
+#: `reader.core.citation.STYLES` (a test keeps them the same).
+STYLES: tuple[str, ...] = tuple(STYLE_NAMES)
 
 
 class ExportPrefs(QObject):

@@ -21,8 +21,6 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu
 
-from reader.core.export import Episode, ExportOptions, collect, export_text
-from reader.core.importer import ImportInputError, ImportReport, import_annotations
 from reader.ui.dialogs import open_dialog
 from reader.ui.export_dialog import (
     FORMAT_INFO,
@@ -34,6 +32,8 @@ from reader.ui.export_dialog import (
 from reader.ui.library_loader import AnnotationCounts
 
 if TYPE_CHECKING:
+    from reader.core.export import Episode, ExportOptions
+    from reader.core.importer import ImportReport
     from reader.ui.main_window import MainWindow
 
 __all__ = ["EXPORT_SHORTCUT", "Exporter", "install", "shortcut_owner"]
@@ -82,6 +82,7 @@ class _ExportJob(QRunnable):
         self.signals = signals
 
     def run(self) -> None:
+        from reader.core.export import collect, export_text
         from reader.core.sidecar import atomic_write
 
         try:
@@ -123,6 +124,8 @@ class _ImportJob(QRunnable):
         self.file, self.root, self.signals = file, root, signals
 
     def run(self) -> None:
+        from reader.core.importer import ImportInputError, import_annotations
+
         try:
             report = import_annotations(self.file, root=self.root)
         except ImportInputError as exc:
@@ -240,6 +243,8 @@ class Exporter(QObject):
 
     def export(self, source: Path, out: Path, choice: ExportChoice) -> None:
         """Export ``source`` (a transcript or a folder) to ``out`` in the background."""
+        from reader.core.export import ExportOptions  # the export machinery, when first used
+
         options = ExportOptions(
             include_private=choice.include_private,
             style=choice.style,

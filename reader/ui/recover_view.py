@@ -30,9 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.core.recovery import Finding
-
 if TYPE_CHECKING:
+    from reader.core.recovery import Finding
     from reader.ui.main_window import MainWindow
 
 Role = Qt.ItemDataRole.UserRole
@@ -111,6 +110,7 @@ class RecoverDialog(QDialog):
     def findings(self) -> list[Finding]:
         """What the list shows (backups of the open episode included)."""
         from reader.core import backups, recovery
+        from reader.core.recovery import Finding
 
         window = self._window
         found: list[Finding] = []
@@ -155,6 +155,8 @@ class RecoverDialog(QDialog):
         self._update_buttons()
 
     def current(self) -> Finding | None:
+        from reader.core.recovery import Finding  # loaded by the dialog's first scan
+
         item = self.tree.currentItem()
         value = item.data(0, Role) if item is not None else None
         return value if isinstance(value, Finding) else None

@@ -6,7 +6,8 @@ Everything slow happens in `SearchWorker`: the index is brought up to date when 
 first shown and whenever another library is opened; each annotation change re-indexes its
 transcript; queries run 250 ms after typing stops. Choosing a hit (click, Enter, double-click)
 opens its episode, selects the match and flashes it; a hit in a note makes its annotation
-current, so the sidebar shows it.
+current, so the sidebar shows it. The dock is added when the window is built, but its panel
+(and with it the search machinery) only when the dock is first shown.
 """
 
 from __future__ import annotations
@@ -27,14 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.core.search import SearchResult, UpdateStats
-from reader.ui.jump import EpisodeJump
-from reader.ui.search_results import ResultDelegate, ResultRole, ResultsModel, ResultsView
-from reader.ui.search_worker import SearchWorker
 from reader.ui.theme import SPACE_S, SPACE_XS
 
 if TYPE_CHECKING:
+    from reader.core.search import SearchResult
     from reader.ui.main_window import MainWindow
+    from reader.ui.search_worker import SearchWorker
 
 SHORTCUT = "Ctrl+Shift+F"
 #: Typing pause before a query runs, and before an edited episode is re-indexed.
@@ -50,6 +49,10 @@ class SearchPanel(QWidget):
     """Query box, status line and grouped results; drives a `SearchWorker`."""
 
     def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
+        from reader.ui.jump import EpisodeJump
+        from reader.ui.search_results import ResultDelegate, ResultsModel, ResultsView
+        from reader.ui.search_worker import SearchWorker
+
         super().__init__(parent)
         self.setObjectName("searchPanel")
         self.window_ = window
@@ -172,6 +175,8 @@ class SearchPanel(QWidget):
             self._set_status(f"Indexing {done} of {total} transcripts…")
 
     def _on_indexed(self, stats: object) -> None:
+        from reader.core.search import UpdateStats  # loaded by the worker already
+
         if self.worker.is_indexing():
             return
         self.progress.hide()
@@ -253,6 +258,9 @@ class SearchPanel(QWidget):
         """Open the hit at ``index`` (an episode row: its best hit)."""
         if not index.isValid():
             return
+        from reader.core.search import SearchResult  # results exist: the search module is loaded
+        from reader.ui.search_results import ResultRole
+
         result = index.data(ResultRole)
         if not isinstance(result, SearchResult):
             child = self.model.index(0, 0, index)
@@ -303,13 +311,17 @@ class SearchPanel(QWidget):
 
 
 class SearchDock(QDockWidget):
-    """The dock holding the `SearchPanel`; its visibility is saved with the window layout."""
+    """The dock holding the `SearchPanel`; its visibility is saved with the window layout.
+
+    The panel is made when first asked for (`panel`): at the latest when the dock is first shown,
+    by the menu action or by the saved layout.
+    """
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__("Search Library", window)
         self.setObjectName("searchDock")
-        self.panel = SearchPanel(window, self)
-        self.setWidget(self.panel)
+        self.window_ = window
+        self._panel: SearchPanel | None = None
         self.setAllowedAreas(
             Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
         )
@@ -319,6 +331,24 @@ class SearchDock(QDockWidget):
         )
         self.visibilityChanged.connect(self._on_visibility)
 
+    @property
+    def panel(self) -> SearchPanel:
+        """The search panel (made now if it was not yet)."""
+        if self._panel is None:
+            self._panel = SearchPanel(self.window_, self)
+            self.setWidget(self._panel)
+            self._panel.apply_theme()
+        return self._panel
+
+    def existing_panel(self) -> SearchPanel | None:
+        """The panel if it was made (it has no index, no worker thread, no results before)."""
+        return self._panel
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShowToParent:
+            _ = self.panel  # before the first layout with the dock shown
+        return super().event(event)
+
     def _on_visibility(self, visible: bool) -> None:
         if visible:
             self.panel.ensure_index()
@@ -327,12 +357,17 @@ class SearchDock(QDockWidget):
 class _CloseWatcher(QObject):
     """Stops the worker when the window closes, so no thread outlives it."""
 
-    def __init__(self, window: QWidget, worker: SearchWorker) -> None:
+    def __init__(self, window: QWidget, dock: SearchDock) -> None:
         super().__init__(window)
-        self.worker = worker
+        self.dock = dock
+
+    @property
+    def worker(self) -> SearchWorker | None:
+        panel = self.dock.existing_panel()
+        return panel.worker if panel is not None else None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.Close:
+        if event.type() == QEvent.Type.Close and self.worker is not None:
             self.worker.shutdown()
         return False
 
@@ -379,10 +414,11 @@ def install(window: MainWindow) -> SearchDock:
     action.setProperty("accessibleName", "Search Library")
 
     def show_panel() -> None:
+        panel = dock.panel
         dock.show()
         dock.raise_()
-        dock.panel.ensure_index()
-        dock.panel.focus_query()
+        panel.ensure_index()
+        panel.focus_query()
 
     action.triggered.connect(show_panel)
     window.addAction(action)
@@ -390,9 +426,12 @@ def install(window: MainWindow) -> SearchDock:
     if menu is not None:
         menu.addSeparator()
         menu.addAction(action)
-    dock.panel.apply_theme()
-    window.settings.changed.connect(
-        lambda key: dock.panel.apply_theme() if key == "appearance/theme" else None
-    )
-    window.installEventFilter(_CloseWatcher(window, dock.panel.worker))
+
+    def on_setting(key: str) -> None:
+        panel = dock.existing_panel()
+        if panel is not None and key == "appearance/theme":
+            panel.apply_theme()
+
+    window.settings.changed.connect(on_setting)
+    window.installEventFilter(_CloseWatcher(window, dock))
     return dock

@@ -9,7 +9,7 @@ every match in bold on a faint tint. Snippets are HTML-escaped before the marks 
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import (
@@ -31,8 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.core.search import EpisodeHits, SearchResult, group_by_episode
 from reader.ui.theme import LIGHT, SPACE_M, SPACE_S, SPACE_XS, Theme, composite, qcolor
+
+if TYPE_CHECKING:
+    from reader.core.search import EpisodeHits, SearchResult
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -42,6 +44,15 @@ CountRole = Qt.ItemDataRole.UserRole + 3
 
 #: Lines of snippet shown under a hit's speaker line.
 SNIPPET_LINES = 3
+
+
+def _is_hit(value: object) -> TypeGuard[SearchResult]:
+    """Whether ``value`` (a row's `ResultRole` data) is a hit; episode rows carry none."""
+    if value is None:
+        return False
+    from reader.core.search import SearchResult  # a hit exists: the search module is loaded
+
+    return isinstance(value, SearchResult)
 
 
 def snippet_html(result: SearchResult, mark_style: str) -> str:
@@ -60,7 +71,9 @@ def snippet_html(result: SearchResult, mark_style: str) -> str:
 
 
 def hit_heading(result: SearchResult) -> str:
-    """The muted line above a snippet: who speaks, or that the hit is in a note."""
+    """The muted line above a snippet: who speaks, or that the hit is in a note or the title."""
+    if result.kind == "title":
+        return "Title"
     if result.kind == "note":
         head = "Note"
         if result.tags:
@@ -79,6 +92,8 @@ class ResultsModel(QStandardItemModel):
         self.groups: list[EpisodeHits] = []
 
     def set_results(self, results: list[SearchResult]) -> None:
+        from reader.core.search import group_by_episode  # loaded when the panel is first used
+
         self.clear()
         self.groups = group_by_episode(results)
         root = self.invisibleRootItem()
@@ -142,7 +157,7 @@ class ResultDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802
         line = self._line_height(option)
         result = index.data(ResultRole)
-        if not isinstance(result, SearchResult):
+        if not _is_hit(result):
             return QSize(200, line + 2 * SPACE_S)
         small = QFontMetrics(self._small(option)).height()
         doc = self._document(option, result, self._width(), self.theme.text)
@@ -169,7 +184,7 @@ class ResultDelegate(QStyledItemDelegate):
         muted = self.theme.text if selected else self.theme.muted
         inner = rect.adjusted(SPACE_S, SPACE_S - 1, -SPACE_S, -SPACE_S + 1)
         result = index.data(ResultRole)
-        if isinstance(result, SearchResult):
+        if _is_hit(result):
             inner.setLeft(inner.left() + SPACE_M)
             self._paint_hit(painter, option, inner, result, text, muted)
         else:

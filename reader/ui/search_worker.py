@@ -13,10 +13,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from reader.core.search import Index, QueryError, SearchIndexError
+if TYPE_CHECKING:
+    from reader.core.search import Index
 
 #: Results asked for per query (the panel shows them grouped by episode).
 RESULT_LIMIT = 200
@@ -45,6 +47,8 @@ class _UpdateJob(QRunnable):
         self.cancelled = threading.Event()
 
     def run(self) -> None:
+        from reader.core.search import SearchIndexError
+
         gen = self.generation
         try:
             if self.paths is None:
@@ -82,6 +86,8 @@ class _QueryJob(QRunnable):
         self.signals = worker._signals
 
     def run(self) -> None:
+        from reader.core.search import QueryError, SearchIndexError
+
         try:
             if self.generation != self.worker._query_generation:
                 return  # superseded while waiting
@@ -149,7 +155,12 @@ class SearchWorker(QObject):
         self.cancel()
         self._generation += 1
         self._query_generation += 1
-        self._index = Index(root) if root is not None else None
+        if root is None:
+            self._index = None
+            return
+        from reader.core.search import Index  # the search machinery loads when first needed
+
+        self._index = Index(root)
 
     def update_index(self) -> None:
         """Bring the whole index up to date in the background (progress: `indexProgress`)."""

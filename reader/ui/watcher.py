@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
 from reader.core.annotations import Annotation
-from reader.core.library import is_transcript_name
 
 if TYPE_CHECKING:
     from reader.ui.main_window import MainWindow
@@ -62,6 +61,8 @@ def _stat(path: Path) -> tuple[int, int] | None:
 
 
 def _transcript_names(folder: Path) -> frozenset[str]:
+    from reader.core.library import is_transcript_name  # loaded when the first episode opens
+
     try:
         return frozenset(p.name for p in folder.iterdir() if is_transcript_name(p.name))
     except OSError:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, Qt
-from window_helpers import open_window, saved, write_library
+from window_helpers import open_window, saved, test_settings, write_library
 
 from reader.core.store import AnnotationStore, new_annotation
 from reader.core.transcript import load_transcript
@@ -220,3 +220,19 @@ def test_empty_library_says_what_to_do(qtbot, tmp_path: Path) -> None:
     qtbot.waitUntil(lambda: not browser.loader.is_loading() and browser.empty.isVisible())
     assert "press 1" in browser.empty.text()
     assert not QModelIndex().isValid()
+
+
+def test_the_browser_is_made_when_first_shown_and_restored_with_the_layout(
+    qtbot, library: Path
+) -> None:
+    settings = test_settings()
+    window = open_window(qtbot, library, settings)
+    dock = window.findChild(BrowserDock)
+    assert dock.existing_browser() is None and dock.widget() is None
+    browser = open_browser(qtbot, window)
+    assert dock.existing_browser() is browser and dock.widget() is browser
+    window.close()
+    again = open_window(qtbot, library, settings)
+    restored = again.findChild(BrowserDock)
+    assert restored.isVisible() and restored.widget() is restored.existing_browser() is not None
+    qtbot.waitUntil(lambda: bool(restored.browser.entries()), timeout=10_000)

@@ -89,3 +89,18 @@ def test_screenshot_of_a_missing_path_fails(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert not (tmp_path / "x.png").exists()
+
+
+def test_freeze_support_only_in_the_frozen_bundle(monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    from reader.app import freeze_support
+
+    calls: list[bool] = []
+    monkeypatch.setattr(multiprocessing, "freeze_support", lambda: calls.append(True))
+    monkeypatch.delattr(sys, "frozen", raising=False)
+    freeze_support()
+    assert calls == []
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    freeze_support()
+    assert calls == [True]

@@ -33,6 +33,15 @@ def annotate(path: Path, quote: str, **kw: object) -> Annotation:
     return store.add(new_annotation(transcript.text, start, start + len(quote), **kw))
 
 
+def test_the_dialog_offers_the_export_formats_and_citation_styles_in_order() -> None:
+    """The dialog's lists are its own (the export machinery loads only when an export runs)."""
+    from reader.core import citation, export
+    from reader.ui import export_dialog
+
+    assert export_dialog.FORMATS == tuple(export_dialog.FORMAT_INFO) == export.FORMATS
+    assert export_dialog.STYLES == tuple(export_dialog.STYLE_NAMES) == citation.STYLES
+
+
 @pytest.fixture
 def library(tmp_path: Path) -> Path:
     root = write_library(tmp_path / "library")

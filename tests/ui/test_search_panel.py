@@ -13,7 +13,7 @@ from window_helpers import open_window, select_text, test_settings, write_librar
 from reader.core.search import SearchResult
 from reader.ui.main_window import MainWindow
 from reader.ui.search_panel import SearchDock, SearchPanel
-from reader.ui.search_results import CountRole, ResultRole
+from reader.ui.search_results import CountRole, ResultRole, hit_heading
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
@@ -72,10 +72,13 @@ def test_results_grouped_by_episode_and_click_opens_the_match(qtbot, window: Mai
     assert model.rowCount() == 1  # only Alpha speaks of carers
     episode = model.index(0, 0)
     assert episode.data() == "Alpha: caring for carers"
-    assert episode.data(CountRole) == model.rowCount(episode) == 2  # stemming: carer, carers
-    assert "2 hits in 1 episode" in panel.status.text()
+    # the title ("… for carers") and, by stemming, "carer" and "carers" in two turns
+    assert episode.data(CountRole) == model.rowCount(episode) == 3
+    assert "3 hits in 1 episode" in panel.status.text()
     found = hits(panel)
-    speakers = {r.speaker for _, r in found}
+    assert found[0][1].kind == "title"  # a title match ranks first
+    assert hit_heading(found[0][1]) == "Title"
+    speakers = {r.speaker for _, r in found if r.kind == "text"}
     assert speakers == {"Ann Lee", "Bob Roy"}
     index, result = next((i, r) for i, r in found if r.speaker == "Bob Roy")
     assert window.transcript is not None and window.transcript.path.name != "alpha.md"
@@ -109,8 +112,8 @@ def test_malformed_query_shows_a_message(qtbot, window: MainWindow) -> None:
     search(qtbot, panel, "-carers")
     assert panel.model.rowCount() == 0
     assert "cannot only leave words out" in panel.status.text()
-    search(qtbot, panel, "housing")
-    assert panel.model.rowCount() == 1 and "1 hit" in panel.status.text()
+    search(qtbot, panel, "housing")  # in Beta's title and in one of its turns
+    assert panel.model.rowCount() == 1 and "2 hits" in panel.status.text()
     search(qtbot, panel, "zebra")
     assert panel.model.rowCount() == 0 and "Nothing found" in panel.status.text()
 
@@ -162,7 +165,18 @@ def test_dock_visibility_is_remembered(qtbot, library: Path) -> None:
     window.close()
     again = open_window(qtbot, library, settings)
     assert again.findChild(SearchDock).isVisible()
+    restored = again.findChild(SearchDock).existing_panel()  # made when the layout showed it
+    assert restored is not None and again.findChild(SearchDock).widget() is restored
     qtbot.waitUntil(lambda: not again.findChild(SearchDock).panel.worker.is_busy())
+
+
+def test_the_panel_is_made_when_first_shown(qtbot, window: MainWindow) -> None:
+    dock = window.findChild(SearchDock)
+    assert dock.existing_panel() is None and dock.widget() is None
+    window.settings.set_value("appearance/theme", "dark")  # nothing to restyle yet
+    panel = open_panel(qtbot, window)
+    assert dock.existing_panel() is panel and dock.widget() is panel
+    assert panel.delegate.theme == window.appearance.theme
 
 
 def test_shortcuts_are_not_ambiguous(window: MainWindow) -> None:
