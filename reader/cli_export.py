@@ -14,18 +14,8 @@ import FILE.jsonld [PATH]
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
-
-
-def _new_file_mode() -> int:
-    """The mode a new file gets under the current umask (mkstemp makes them 0600)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
 
 __all__ = ["cmd_export", "cmd_import"]
 
@@ -52,24 +42,9 @@ def _export_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _write_atomic(out: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), _new_file_mode())
-            fh.write(data)
-        os.replace(tmp, out)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 def cmd_export(argv: list[str]) -> int:
     """Run `export` with its arguments (without the subcommand name); returns the exit code."""
-    from reader.core.export import ExportOptions, collect, export_text
+    from reader.core.export import ExportOptions, collect, export_text, write_export_file
 
     ns = _export_parser().parse_args(argv)
     prog = "transcript-reader export"
@@ -114,7 +89,7 @@ def cmd_export(argv: list[str]) -> int:
                 sys.stdout.buffer.write(text.encode("utf-8"))
                 sys.stdout.buffer.flush()
             else:
-                _write_atomic(out, text.encode("utf-8"))
+                write_export_file(out, text.encode("utf-8"))
     except OSError as exc:
         print(f"{prog}: cannot write {ns.out or 'stdout'}: {exc.strerror or exc}", file=sys.stderr)
         return 1

@@ -10,18 +10,9 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
-from reader.core.export import Episode, ExportOptions
-
-
-def _new_file_mode() -> int:
-    """The mode a new file gets under the current umask (mkstemp makes them 0600)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
+from reader.core.export import Episode, ExportOptions, write_export_file
 
 __all__ = ["write_pdf"]
 
@@ -73,25 +64,7 @@ def write_pdf(out: Path, episodes: list[Episode], options: ExportOptions) -> Non
 
     Raises OSError when the file cannot be written.
     """
-    from reader.core.export_html import to_html
+    from reader.core.export_html import document_title, to_html
 
-    if options.label:
-        title = options.label
-    elif len(episodes) == 1:
-        title = episodes[0].title
-    else:
-        title = "Annotated transcripts"
-    pdf = render_pdf(to_html(episodes, options, qt=True), title)
-    out = Path(out)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), _new_file_mode())
-            fh.write(pdf)
-        os.replace(tmp, out)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    pdf = render_pdf(to_html(episodes, options, qt=True), document_title(episodes, options))
+    write_export_file(Path(out), pdf)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import socket
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -39,6 +42,47 @@ def corpus_dir() -> Path:
     if not CORPUS.is_dir():
         pytest.skip("../shared/corpus is not present")
     return CORPUS
+
+
+def _load_module(path: Path, name: str) -> ModuleType:
+    """The Python file at ``path``, run as a fresh module called ``name`` (not a package)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def export_library() -> ModuleType:
+    """``tests/core/test_export_library.py`` (``build_library``, ``fresh_copy``, …), loaded by
+    path for test files outside ``tests/core``."""
+    return _load_module(ROOT / "tests" / "core" / "test_export_library.py", "export_library")
+
+
+@pytest.fixture
+def w3c_validate(shared_dir: Path, capsys: pytest.CaptureFixture[str]) -> Callable[..., str]:
+    """Run the W3C Web Annotation test suite's offline runner (``../shared``) on files.
+
+    ``w3c_validate(*args)`` checks every MUST (``--optional none``), asserts that all passed and
+    returns the runner's output. Skips when ``jsonschema``, ``referencing`` or the runner
+    (``w3c-annotation-tests/validate.py``) is absent.
+    """
+    pytest.importorskip("jsonschema", reason="the W3C validator needs jsonschema")
+    pytest.importorskip("referencing", reason="the W3C validator needs referencing")
+    script = shared_dir / "w3c-annotation-tests" / "validate.py"
+    if not script.is_file():
+        pytest.skip("w3c-annotation-tests/validate.py is not present")
+    validator = _load_module(script, "w3c_validate")
+
+    def run(*args: str) -> str:
+        status = validator.main([*args, "--optional", "none"])
+        out = capsys.readouterr().out
+        assert status == 0, out
+        assert "FAIL" not in out and "ERROR" not in out
+        return out
+
+    return run
 
 
 _real_connect = socket.socket.connect

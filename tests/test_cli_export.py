@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 from types import ModuleType
@@ -12,18 +11,9 @@ import pytest
 from reader.cli import main
 
 
-def _builder() -> ModuleType:
-    path = Path(__file__).resolve().parent / "core" / "test_export_library.py"
-    spec = importlib.util.spec_from_file_location("export_library_for_cli", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture
-def lib(tmp_path: Path) -> Path:
-    return _builder().build_library(tmp_path)
+def lib(tmp_path: Path, export_library: ModuleType) -> Path:
+    return export_library.build_library(tmp_path)
 
 
 def test_export_md_to_stdout(lib: Path, capfdbinary: pytest.CaptureFixture[bytes]) -> None:
@@ -51,11 +41,13 @@ def test_export_csv_bom_to_file(lib: Path, tmp_path: Path, capsys) -> None:
     assert out.stat().st_mode & 0o044  # not left 0600 by the temporary file
 
 
-def test_export_jsonld_and_import_round_trip(lib: Path, tmp_path: Path, capsys) -> None:
+def test_export_jsonld_and_import_round_trip(
+    lib: Path, tmp_path: Path, capsys, export_library: ModuleType
+) -> None:
     out = tmp_path / "all.jsonld"
     assert main(["export", str(lib), "--format", "jsonld", "-o", str(out)]) == 0
     assert json.loads(out.read_text("utf-8"))["type"] == "AnnotationCollection"
-    copy = _builder().fresh_copy(lib, tmp_path / "copy")
+    copy = export_library.fresh_copy(lib, tmp_path / "copy")
     capsys.readouterr()
     assert main(["import", str(out), str(copy)]) == 0
     printed = capsys.readouterr()

@@ -286,6 +286,12 @@ def _to_anchor(doc: _Document, exact: str, best: Candidate) -> Anchor | None:
             end -= 1
     if start >= end:
         return None
+    if text[start:end] != exact:
+        # Normalisation can widen the span by a character it folded away (the "\r" of a CRLF
+        # whose "\n" starts the quote, a zero-width mark): the verbatim quote inside wins.
+        inner = text.find(exact, start, end)
+        if inner >= 0:
+            start, end = inner, inner + len(exact)
     same = text[start:end] == exact or best.quote >= 1.0
     return Anchor(start, end, "anchored" if same else "moved", round(best.score, 6))
 

@@ -21,6 +21,8 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import io
+import os
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +44,7 @@ __all__ = [
     "to_csv",
     "to_markdown",
     "to_txt",
+    "write_export_file",
 ]
 
 #: Every format; all but "pdf" render to text.
@@ -272,3 +275,30 @@ def export_text(fmt: str, episodes: list[Episode], options: ExportOptions) -> st
 
         return to_html(episodes, options)
     raise ValueError(f"unknown text format {fmt!r} (use one of {', '.join(TEXT_FORMATS)})")
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def _new_file_mode() -> int:
+    """The mode a new file gets under the current umask (mkstemp makes them 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def write_export_file(out: Path, data: bytes) -> None:
+    """Write ``data`` to ``out`` atomically (temp file beside it, rename), with the mode a new
+    file gets under the umask. Raises OSError when the file cannot be written."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), _new_file_mode())
+            fh.write(data)
+        os.replace(tmp, out)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

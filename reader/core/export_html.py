@@ -24,7 +24,7 @@ from reader.core.citation import episode_url
 from reader.core.export import Episode, ExportOptions
 from reader.core.transcript import Block
 
-__all__ = ["to_html"]
+__all__ = ["document_title", "to_html"]
 
 _FALLBACK_HEX = "#dddddd"
 _CSS = """
@@ -226,15 +226,19 @@ class _Renderer:
         return "\n".join(out)
 
 
+def document_title(episodes: list[Episode], options: ExportOptions) -> str:
+    """The title of the HTML (and so of the PDF) export: the label, else the one episode's title."""
+    if options.label:
+        return options.label
+    if len(episodes) == 1:
+        return episodes[0].title
+    return "Annotated transcripts"
+
+
 def to_html(episodes: list[Episode], options: ExportOptions, *, qt: bool = False) -> str:
     """A complete HTML document of ``episodes`` (see the module docstring)."""
     r = _Renderer(options, qt)
-    if options.label:
-        title = options.label
-    elif len(episodes) == 1:
-        title = episodes[0].title
-    else:
-        title = "Annotated transcripts"
+    title = document_title(episodes, options)
     head = [
         "<!DOCTYPE html>",
         '<html lang="en">',

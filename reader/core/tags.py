@@ -15,7 +15,7 @@ opened); the window passes its own for the episode it shows, so the view sees th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -102,12 +102,13 @@ def library_stores(root: Path) -> list[Path]:
     return [p for p in files if sidecar_path(p).exists()]
 
 
-def _apply(
+def _retag_stores(
     paths: Iterable[Path],
-    retag: Callable[[list[str]], list[str]],
+    changes: Callable[[Path, TagStore], Iterable[tuple[Annotation, list[str]]]],
     open_store: StoreOpener | None,
 ) -> TagChange:
-    """Open each store, set ``retag(tags)`` on every annotation whose tags it changes."""
+    """Open each store and set the tags ``changes(path, store)`` pairs with each annotation,
+    where they differ; record every edit, and every file or annotation that could not change."""
     opener = open_store or _default_opener
     edits: list[TagEdit] = []
     errors: list[str] = []
@@ -117,8 +118,7 @@ def _apply(
         except Exception as exc:  # noqa: BLE001 - one unreadable file must not stop the rest
             errors.append(f"{path}: {type(exc).__name__}: {exc}")
             continue
-        for ann in list(store.annotations):
-            new = retag(list(ann.tags))
+        for ann, new in changes(path, store):
             if new == ann.tags:
                 continue
             try:
@@ -128,6 +128,20 @@ def _apply(
                 continue
             edits.append(TagEdit(path, ann.id, tuple(ann.tags), tuple(new)))
     return TagChange(tuple(edits), tuple(errors))
+
+
+def _apply(
+    paths: Iterable[Path],
+    retag: Callable[[list[str]], list[str]],
+    open_store: StoreOpener | None,
+) -> TagChange:
+    """Open each store, set ``retag(tags)`` on every annotation whose tags it changes."""
+
+    def changes(_path: Path, store: TagStore) -> Iterator[tuple[Annotation, list[str]]]:
+        for ann in list(store.annotations):
+            yield ann, retag(list(ann.tags))
+
+    return _retag_stores(paths, changes, open_store)
 
 
 def rename_tag(
@@ -190,30 +204,15 @@ def _three_way(current: Sequence[str], ours: Sequence[str], wanted: Sequence[str
 
 
 def _replay(change: TagChange, undo: bool, open_store: StoreOpener | None) -> TagChange:
-    opener = open_store or _default_opener
-    edits: list[TagEdit] = []
-    errors: list[str] = []
-    for path in change.paths:
-        try:
-            store = opener(path)
-        except Exception as exc:  # noqa: BLE001 - reported; the other files still change
-            errors.append(f"{path}: {type(exc).__name__}: {exc}")
-            continue
+    def changes(path: Path, store: TagStore) -> Iterator[tuple[Annotation, list[str]]]:
         for edit in (e for e in change.edits if e.path == path):
             ann = store.get(edit.annotation_id)
             if ann is None:  # deleted since: nothing to take back
                 continue
             ours, wanted = (edit.after, edit.before) if undo else (edit.before, edit.after)
-            new = _three_way(ann.tags, ours, wanted)
-            if new == ann.tags:
-                continue
-            try:
-                store.update(ann.touched(tags=new))
-            except Exception as exc:  # noqa: BLE001 - StoreError, or a read-only store
-                errors.append(f"{path}: {exc}")
-                continue
-            edits.append(TagEdit(path, ann.id, tuple(ann.tags), tuple(new)))
-    return TagChange(tuple(edits), tuple(errors))
+            yield ann, _three_way(ann.tags, ours, wanted)
+
+    return _retag_stores(change.paths, changes, open_store)
 
 
 def revert(change: TagChange, *, open_store: StoreOpener | None = None) -> TagChange:

@@ -6,10 +6,8 @@ The suite's offline runner (``w3c-annotation-tests/validate.py``) needs ``jsonsc
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -23,20 +21,6 @@ TEXT = (
     "A: The piano had floated across the room. Café owners 🙂 gave soup; people shared what they "
     "had.\nQ: And afterwards?\nA: We rebuilt the shed."
 )
-
-
-@pytest.fixture
-def validator(shared_dir: Path) -> ModuleType:
-    pytest.importorskip("jsonschema", reason="the W3C validator needs jsonschema")
-    pytest.importorskip("referencing", reason="the W3C validator needs referencing")
-    script = shared_dir / "w3c-annotation-tests" / "validate.py"
-    if not script.is_file():
-        pytest.skip("w3c-annotation-tests/validate.py is not present")
-    spec = importlib.util.spec_from_file_location("w3c_validate", script)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _written_sidecar(folder: Path) -> AnnotationStore:
@@ -59,39 +43,31 @@ def _written_sidecar(folder: Path) -> AnnotationStore:
     return store
 
 
-def _run(validator: ModuleType, capsys: pytest.CaptureFixture[str], *args: str) -> str:
-    status = validator.main([*args, "--optional", "none"])
-    out = capsys.readouterr().out
-    assert status == 0, out
-    assert "FAIL" not in out
-    return out
-
-
-def test_every_annotation_and_the_page_pass_the_musts(tmp_path, validator, capsys):
+def test_every_annotation_and_the_page_pass_the_musts(tmp_path, w3c_validate):
     store = _written_sidecar(tmp_path)
     page = json.loads(store.sidecar_path.read_text("utf-8"))
     assert len(page["items"]) == 5 and page["items"][-1]["deleted"] is True
-    out = _run(validator, capsys, str(store.sidecar_path))
+    out = w3c_validate(str(store.sidecar_path))
     assert out.rstrip().endswith("5 passed, 0 failed")
     # each item on its own, without the page's @context (as an exporter would copy it out)
-    out = _run(validator, capsys, "--no-inherit-context", str(store.sidecar_path))
+    out = w3c_validate("--no-inherit-context", str(store.sidecar_path))
     assert out.rstrip().endswith("5 passed, 0 failed")
     assert store.private_path is not None
-    _run(validator, capsys, "--no-inherit-context", str(store.private_path))
+    w3c_validate("--no-inherit-context", str(store.private_path))
 
 
-def test_tombstone_alone_passes_the_musts(tmp_path, validator, capsys):
+def test_tombstone_alone_passes_the_musts(tmp_path, w3c_validate):
     store = _written_sidecar(tmp_path)
     items = json.loads(store.sidecar_path.read_text("utf-8"))["items"]
     tombstones = [i for i in items if i.get("deleted") is True]
     assert len(tombstones) == 1
     single = tmp_path / "tombstone.json"
     single.write_text(json.dumps(tombstones[0]), "utf-8")
-    out = _run(validator, capsys, "--no-inherit-context", str(single))
+    out = w3c_validate("--no-inherit-context", str(single))
     assert out.rstrip().endswith("1 passed, 0 failed")
 
 
-def test_golden_sidecar_passes_the_musts(validator, capsys):
+def test_golden_sidecar_passes_the_musts(w3c_validate):
     golden = Path(__file__).resolve().parents[1] / "data" / "expected"
     for name in ("episode.md.annotations.json", "private.annotations.json"):
-        _run(validator, capsys, "--no-inherit-context", str(golden / name))
+        w3c_validate("--no-inherit-context", str(golden / name))

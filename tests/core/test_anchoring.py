@@ -357,3 +357,14 @@ def test_anchor_many_takes_mappings_and_objects() -> None:
     results = anchor_many(TRANSCRIPT, [mapping, obj, {"exact": ""}])
     assert results[0] == results[1] == Anchor(sel.start, sel.end, "anchored", 1.0)
     assert results[2] is None
+
+
+def test_quote_starting_inside_a_crlf_keeps_its_exact_span() -> None:
+    """A quote starting at the "\\n" of a "\\r\\n" is found verbatim, not widened to the "\\r"."""
+    text = "intro words here\r\naaaaaaa and the rest of the line goes on"
+    start = text.index("\naaaaaaa")
+    exact, prefix, suffix = describe(text, start, start + len("\naaaaaaa"))
+    edited = text[:3] + "ааааааааааааа" + text[3:]  # Cyrillic inserted inside the prefix side
+    result = anchor(edited, exact, prefix, suffix, start, start + len(exact))
+    assert result is not None and result.status == "anchored"
+    assert edited[result.start : result.end] == exact

@@ -1,15 +1,14 @@
 """A small hand-written library with fixed ids and timestamps, shared by the export tests.
 
-Other test modules load this file with :func:`load_builder` (it is a plain module, not a package)
-and call :func:`build_library`. The tests at the bottom check the fixture itself.
+Test files in other folders get this module from the ``export_library`` fixture in
+tests/conftest.py (which loads it by path: it is a plain module, not a package) and call
+:func:`build_library`. The tests at the bottom check the fixture itself.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from pathlib import Path
-from types import ModuleType
 
 from reader.core import sidecar
 from reader.core.annotations import Annotation, to_w3c
@@ -134,15 +133,6 @@ def fresh_copy(lib: Path, dest: Path) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
     return dest
-
-
-def load_builder() -> ModuleType:
-    """This module, loaded by path (for test files in other folders)."""
-    spec = importlib.util.spec_from_file_location("export_library", Path(__file__))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 # --- the fixture itself --------------------------------------------------------------------------

@@ -46,11 +46,6 @@ def library(tmp_path: Path) -> Path:
     return root
 
 
-@pytest.fixture
-def window(qtbot, library: Path) -> MainWindow:
-    return open_window(qtbot, library)
-
-
 def open_browser(qtbot, window: MainWindow) -> AnnotationBrowser:
     window.activateWindow()
     qtbot.keyClick(window.view.text_edit(), Qt.Key.Key_B, CTRL | Qt.KeyboardModifier.ShiftModifier)

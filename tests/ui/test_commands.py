@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QUndoStack
-from window_helpers import saved
+from window_helpers import annotation_model, saved
 
 from reader.core.store import AnnotationStore, new_annotation
 from reader.core.transcript import load_transcript
@@ -27,11 +27,7 @@ TEXT = "---\ntitle: T\n---\nThe quick brown fox jumps over the lazy dog. It naps
 
 @pytest.fixture
 def model(qtbot, tmp_path: Path) -> AnnotationModel:
-    path = tmp_path / "t.md"
-    path.write_text(TEXT, encoding="utf-8")
-    m = AnnotationModel()
-    m.set_store(AnnotationStore.open(load_transcript(path)))
-    return m
+    return annotation_model(tmp_path, TEXT)
 
 
 def disk(model: AnnotationModel) -> list:

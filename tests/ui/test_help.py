@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-from window_helpers import open_window, press, write_library
+from window_helpers import press
 
 from reader import APP_ID, __version__
 from reader.core.paths import user_cache_dir, user_config_dir, user_data_dir
 from reader.ui.help import AboutDialog, ShortcutsDialog, shortcut_rows
 from reader.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot, tmp_path: Path) -> MainWindow:
-    return open_window(qtbot, write_library(tmp_path / "library"))
 
 
 def open_dialog_of(qtbot, kind: type):  # noqa: ANN001, ANN201

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtGui import QColor, QIcon, QImage
 from PySide6.QtWidgets import QToolButton
-from window_helpers import open_window, write_library
 
 from reader.ui.icons import ACTION_ICONS, svg_data, tinted_pixmap
 from reader.ui.main_window import MainWindow
@@ -15,11 +12,6 @@ from reader.ui.theme import DARK, LIGHT, qcolor
 from reader.ui.window_parts import TOOLBAR_ICON
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
-
-@pytest.fixture
-def window(qtbot, tmp_path: Path) -> MainWindow:
-    return open_window(qtbot, write_library(tmp_path / "library"))
 
 
 def opaque_pixels(image: QImage) -> list[QColor]:

@@ -25,16 +25,6 @@ from reader.ui.main_window import MainWindow
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-@pytest.fixture
-def library(tmp_path: Path) -> Path:
-    return write_library(tmp_path / "library")
-
-
-@pytest.fixture
-def window(qtbot, library: Path) -> MainWindow:
-    return open_window(qtbot, library)
-
-
 def pick_episode(qtbot, window: MainWindow, title_word: str) -> Path:
     """Click the episode whose title contains ``title_word`` in the list."""
     view = window.episodes.view

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
-from window_helpers import open_window, select_text, test_settings, write_library
+from window_helpers import open_window, select_text, test_settings
 
 from reader.core.search import SearchResult
 from reader.ui.main_window import MainWindow
@@ -16,16 +15,6 @@ from reader.ui.search_panel import SearchDock, SearchPanel
 from reader.ui.search_results import CountRole, ResultRole, hit_heading
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
-
-
-@pytest.fixture
-def library(tmp_path: Path) -> Path:
-    return write_library(tmp_path / "library")
-
-
-@pytest.fixture
-def window(qtbot, library: Path) -> MainWindow:
-    return open_window(qtbot, library)
 
 
 def open_panel(qtbot, window: MainWindow) -> SearchPanel:

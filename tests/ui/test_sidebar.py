@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
-from window_helpers import open_window, press, saved, select_text, write_library
+from window_helpers import annotation_model, open_window, press, saved, select_text, write_library
 
-from reader.core.store import AnnotationStore, new_annotation
-from reader.core.transcript import load_transcript
+from reader.core.store import new_annotation
 from reader.ui.annotation_delegate import AnnotationRole, wrap_lines
 from reader.ui.annotation_model import AnnotationModel
 from reader.ui.annotation_sidebar import EMPTY_TEXT, AnnotationSidebar
@@ -25,11 +24,7 @@ TEXT = (
 
 @pytest.fixture
 def model(qtbot, tmp_path: Path) -> AnnotationModel:
-    path = tmp_path / "t.md"
-    path.write_text(TEXT, encoding="utf-8")
-    m = AnnotationModel()
-    m.set_store(AnnotationStore.open(load_transcript(path)))
-    return m
+    return annotation_model(tmp_path, TEXT)
 
 
 @pytest.fixture

@@ -46,11 +46,6 @@ def library(tmp_path: Path) -> Path:
     return root
 
 
-@pytest.fixture
-def window(qtbot, library: Path) -> MainWindow:
-    return open_window(qtbot, library)
-
-
 def show(qtbot, window: MainWindow, path: Path) -> None:
     window.open_episode(str(path))
     qtbot.waitUntil(lambda: window.transcript is not None and window.transcript.path == path)

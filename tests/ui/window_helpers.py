@@ -8,7 +8,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from reader.core.annotations import Annotation, from_w3c
-from reader.core.store import sidecar_path
+from reader.core.store import AnnotationStore, sidecar_path
+from reader.core.transcript import load_transcript
+from reader.ui.annotation_model import AnnotationModel
 from reader.ui.main_window import MainWindow
 from reader.ui.settings import Settings
 
@@ -84,6 +86,15 @@ def wait_loaded(qtbot, window: MainWindow) -> None:  # noqa: ANN001
     qtbot.waitUntil(lambda: not window.loader.is_loading(), timeout=10_000)
     qtbot.waitUntil(lambda: window.transcript is not None, timeout=10_000)
     qtbot.waitUntil(lambda: not window.episode_loader.is_busy(), timeout=10_000)
+
+
+def annotation_model(folder: Path, text: str) -> AnnotationModel:
+    """A model on the store of ``folder/t.md``, written with ``text`` (needs a QApplication)."""
+    path = folder / "t.md"
+    path.write_text(text, encoding="utf-8")
+    model = AnnotationModel()
+    model.set_store(AnnotationStore.open(load_transcript(path)))
+    return model
 
 
 def saved(transcript_path: Path) -> list[Annotation]:
