@@ -5,7 +5,12 @@ library. Each synthetic episode takes the front matter of a real transcript (its
 TOML, its keys, speakers, dates) with a new title, and a body of that transcript's paragraphs
 (speaker key first, then turns) resampled to a size drawn from the corpus's size distribution.
 Libraries are generated once into the system temp folder, keyed by size, seed and generator
-version, and reused by later runs.
+version, and reused by later runs (a folder without its ``.complete`` marker is made again).
+Besides the 100, 1,000 and 10,000 libraries and the 250 KB transcript of the standard table, the
+opt-in scale rows use a 50,000-episode library (≈1.7 GB) and a ≈2 MB transcript with 2,000
+annotations (`huge_transcript`), made the same way.
+
+    .venv/bin/python -m tests.benchmarks.generate 100 1000 10000 50000
 """
 
 from __future__ import annotations
@@ -26,6 +31,9 @@ CACHE = Path(tempfile.gettempdir()) / "transcript-reader-bench"
 T0 = 1_600_000_000  # mtimes are fixed: old enough never to be "racily clean"
 LONG_BYTES = 250_000
 LONG_ANNOTATIONS = 2_000
+#: The scale rows (opt-in, ``--only scale``): past the targets, no target of their own.
+SCALE_LIBRARY = 50_000
+HUGE_BYTES = 2_000_000
 PER_FOLDER = 400
 
 _FM = re.compile(r"\A(---|\+\+\+)[ \t]*\n(.*?\n)\1[ \t]*\n", re.S)
@@ -121,9 +129,15 @@ def library(size: int, seed: int = 1) -> Path:
     return root
 
 
-def long_transcript(seed: int = 1) -> Path:
-    """A folder holding one ~250 KB transcript with 2,000 annotations in its sidecar."""
-    folder = CACHE / f"long-seed{seed}-v{GENERATOR_VERSION}"
+def long_transcript(
+    seed: int = 1, size: int = LONG_BYTES, annotations: int = LONG_ANNOTATIONS
+) -> Path:
+    """A folder holding one long transcript (≈``size`` bytes; 250 KB by default) with
+    ``annotations`` annotations in its sidecar (generated once, then reused)."""
+    if (size, annotations) == (LONG_BYTES, LONG_ANNOTATIONS):
+        folder = CACHE / f"long-seed{seed}-v{GENERATOR_VERSION}"  # the name earlier runs used
+    else:
+        folder = CACHE / f"long-{size}-{annotations}-seed{seed}-v{GENERATOR_VERSION}"
     path = folder / "long-episode.md"
     if (folder / ".complete").exists():
         return path
@@ -132,11 +146,17 @@ def long_transcript(seed: int = 1) -> Path:
     folder.mkdir(parents=True)
     rng = random.Random(seed)
     src = max(load_sources(), key=lambda s: s.size)
-    path.write_text(_front(src, "A very long conversation") + _body(rng, src, LONG_BYTES), "utf-8")
+    title = "A very long conversation" if size == LONG_BYTES else "An extremely long conversation"
+    path.write_text(_front(src, title) + _body(rng, src, size), "utf-8")
     os.utime(path, (T0, T0))
-    write_annotations(path, LONG_ANNOTATIONS, rng)
+    write_annotations(path, annotations, rng)
     (folder / ".complete").write_text("ok\n", "utf-8")
     return path
+
+
+def huge_transcript(seed: int = 1) -> Path:
+    """A folder holding one ≈2 MB transcript with 2,000 annotations (the scale rows)."""
+    return long_transcript(seed, HUGE_BYTES, LONG_ANNOTATIONS)
 
 
 def write_annotations(path: Path, count: int, rng: random.Random) -> None:
@@ -187,3 +207,5 @@ if __name__ == "__main__":
     for n in [int(x) for x in (sys.argv[1:] or ["100"])]:
         print(library(n))
     print(long_transcript())
+    if any(int(x) > 10_000 for x in sys.argv[1:]):
+        print(huge_transcript())
