@@ -86,6 +86,10 @@ class AnnotationListModel(QAbstractListModel):
     def row_of(self, annotation_id: str) -> int | None:
         return self._rows.get(annotation_id)
 
+    def item(self, row: int) -> Annotation | None:
+        """The annotation in ``row`` (the proxies sort and filter with this, not `data`)."""
+        return self._items[row] if 0 <= row < len(self._items) else None
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self._items)
 
@@ -156,7 +160,19 @@ class AnnotationFilterProxy(QSortFilterProxyModel):
         self.tag = ""
         self.author = ""
         self._words: list[str] = []
+        self._list: AnnotationListModel | None = None
         self.setDynamicSortFilter(True)
+
+    def setSourceModel(self, model: Any) -> None:  # noqa: N802
+        super().setSourceModel(model)
+        self._list = model if isinstance(model, AnnotationListModel) else None
+
+    def _item(self, source_row: int, parent: Index) -> Annotation | None:
+        # Straight from the list model: a sort compares ≈13,000 pairs for 2,000 annotations,
+        # and going through QModelIndex.data would cost two Qt round trips per pair.
+        if self._list is not None and not parent.isValid():
+            return self._list.item(source_row)
+        return self.sourceModel().index(source_row, 0, parent).data(AnnotationRole)
 
     def set_filters(self, *, color: str, tag: str, author: str, text: str) -> None:
         def change() -> None:
@@ -172,8 +188,7 @@ class AnnotationFilterProxy(QSortFilterProxyModel):
         self.sort(0, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
-        index = self.sourceModel().index(source_row, 0, source_parent)
-        ann: Annotation | None = index.data(AnnotationRole)
+        ann = self._item(source_row, source_parent)
         if ann is None or (ann.status == "orphaned") != self._orphans:
             return False
         if self.color and ann.color != self.color:
@@ -188,8 +203,10 @@ class AnnotationFilterProxy(QSortFilterProxyModel):
         return True
 
     def lessThan(self, left: Index, right: Index) -> bool:  # noqa: N802
-        a: Annotation = left.data(AnnotationRole)
-        b: Annotation = right.data(AnnotationRole)
+        a = self._item(left.row(), left.parent())
+        b = self._item(right.row(), right.parent())
+        if a is None or b is None:
+            return a is None and b is not None
         if self.sort_key == "created":
             return (a.created, a.id) < (b.created, b.id)
         if self.sort_key == "modified":

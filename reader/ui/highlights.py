@@ -9,7 +9,8 @@ marker at the end of a highlight, the jump flash) the view paints from `range_re
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,6 +71,18 @@ class AnnotationIndex:
         return self._noted[i:j]
 
 
+@contextmanager
+def no_layout(doc: QTextDocument) -> Iterator[None]:
+    """Place cursors without laying out their lines: outside an edit block every
+    `QTextCursor.setPosition` lays out the document up to the cursor (to know its x)."""
+    guard = QTextCursor(doc)
+    guard.beginEditBlock()
+    try:
+        yield
+    finally:
+        guard.endEditBlock()
+
+
 def _selection(doc: QTextDocument, start16: int, end16: int, fmt: QTextCharFormat):
     sel = QTextEdit.ExtraSelection()
     cursor = QTextCursor(doc)
@@ -86,13 +99,14 @@ def highlight_selections(
     """One extra selection per painted annotation, tinted with its theme colour."""
     formats: dict[str, QTextCharFormat] = {}
     out = []
-    for p in index.items:
-        fmt = formats.get(p.ann.color)
-        if fmt is None:
-            fmt = QTextCharFormat()
-            fmt.setBackground(QBrush(qcolor(theme.highlight(p.ann.color))))
-            formats[p.ann.color] = fmt
-        out.append(_selection(doc, p.start16, p.end16, fmt))
+    with no_layout(doc):
+        for p in index.items:
+            fmt = formats.get(p.ann.color)
+            if fmt is None:
+                fmt = QTextCharFormat()
+                fmt.setBackground(QBrush(qcolor(theme.highlight(p.ann.color))))
+                formats[p.ann.color] = fmt
+            out.append(_selection(doc, p.start16, p.end16, fmt))
     return out
 
 
@@ -102,7 +116,10 @@ def find_selections(
     """Extra selections for find hits (UTF-16 ranges) in the theme's find colour."""
     fmt = QTextCharFormat()
     fmt.setBackground(QBrush(qcolor(theme.find)))
-    return [_selection(doc, s, e, fmt) for s, e in hits]
+    if not hits:
+        return []
+    with no_layout(doc):
+        return [_selection(doc, s, e, fmt) for s, e in hits]
 
 
 def find_hits(doc: QTextDocument, needle: str) -> list[tuple[int, int]]:
@@ -111,11 +128,12 @@ def find_hits(doc: QTextDocument, needle: str) -> list[tuple[int, int]]:
     if not needle:
         return hits
     cursor = QTextCursor(doc)
-    while True:
-        cursor = doc.find(needle, cursor)
-        if cursor.isNull():
-            return hits
-        hits.append((cursor.selectionStart(), cursor.selectionEnd()))
+    with no_layout(doc):
+        while True:
+            cursor = doc.find(needle, cursor)
+            if cursor.isNull():
+                return hits
+            hits.append((cursor.selectionStart(), cursor.selectionEnd()))
 
 
 def range_rects(doc: QTextDocument, start16: int, end16: int) -> list[QRectF]:

@@ -5,8 +5,10 @@ The document's text is the transcript's canonical text, character for character:
 by the UTF-16 surrogate pairs (see `reader.ui.offsets`). Everything else a reader sees (speaker
 names, bullets, quote bars, spacing) is a format or is painted by the view, never inserted.
 
-The text goes in with one ``setPlainText`` and the formats follow in a single edit block: for a
-250 KB transcript this takes a few tens of milliseconds.
+The text goes in with one ``setPlainText`` and the formats follow, from the top down, in one edit
+block (`render_document`) or a slice at a time (`DocumentBuilder`, for long transcripts: the
+reading view formats them between the event loop's turns). For a 250 KB transcript all of it
+takes a few tens of milliseconds.
 """
 
 from __future__ import annotations
@@ -122,66 +124,140 @@ def render_document(
     doc: QTextDocument, transcript: Transcript, theme: Theme, font: QFont
 ) -> RenderResult:
     """Fill ``doc`` with ``transcript`` in ``theme`` and ``font``; return what the view paints."""
-    text = transcript.text
-    offsets = OffsetMap(text)
-    metrics = Metrics.for_font(font)
-    doc.setUndoRedoEnabled(False)
-    doc.setDefaultFont(font)
-    doc.setIndentWidth(metrics.indent)
-    option = QTextOption(doc.defaultTextOption())
-    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-    doc.setDefaultTextOption(option)
-    doc.setPlainText(text.translate(_BLOCK_BREAKERS))
+    builder = DocumentBuilder(doc, transcript, theme, font)
+    builder.finish()
+    return builder.result
 
-    result = RenderResult(offsets=offsets)
-    order = speaker_order(b.speaker for b in transcript.blocks)
-    result.speaker_colors = {s: qcolor(theme.speaker_color(i)) for s, i in order.items()}
 
-    line_starts = [0]
-    pos = text.find("\n")
-    while pos != -1:
-        line_starts.append(pos + 1)
-        pos = text.find("\n", pos + 1)
+def _plain(text: str) -> str:
+    """``text`` with the characters QTextDocument would split blocks at made harmless (a
+    `str.translate` of 2 MB takes ≈0.1 s, so only when one is there)."""
+    if any(ch in text for ch in "\r\u2029\ufdd0\ufdd1"):
+        return text.translate(_BLOCK_BREAKERS)
+    return text
 
-    cursor = QTextCursor(doc)
-    cursor.beginEditBlock()
-    base_fmt = _paragraph_format(metrics)
-    block = doc.begin()
-    while block.isValid():  # the default look of every line, including ones no Block covers
-        cursor.setPosition(block.position())
-        cursor.setBlockFormat(base_fmt)
-        block = block.next()
 
-    lists: dict[int, QTextList] = {}
-    previous: Block | None = None
-    for b in transcript.blocks:
-        number = bisect.bisect_right(line_starts, b.start) - 1
-        qblock = doc.findBlockByNumber(number)
-        if not qblock.isValid():
-            continue
-        cursor.setPosition(qblock.position())
-        if b.kind != "list_item":
-            lists.clear()
-        fmt = _block_format(b, previous, metrics)
-        cursor.setBlockFormat(fmt)
-        if b.kind == "list_item":
-            _add_to_list(cursor, lists, max(1, b.level), qblock)
-        elif b.kind == "quote":
-            result.quotes[number] = max(1, b.level)
-        elif b.kind == "turn" and (b.speaker or b.label):
-            name = b.speaker or b.label or ""
-            color = result.speaker_colors.get(b.speaker or "", qcolor(theme.muted))
-            result.labels[number] = TurnLabel(number, name, color)
-        block_cf = _block_char_format(b, theme, font)
-        if block_cf is not None:
-            _merge(cursor, offsets, b.start, b.end, block_cf)
-        if b.kind == "speaker_key":
-            _mark_key_label(cursor, offsets, transcript, b)
-        for span in b.spans:
-            _merge(cursor, offsets, span.start, span.end, _span_format(span, theme))
-        previous = b
-    cursor.endEditBlock()
-    return result
+class DocumentBuilder:
+    """Builds the reading document: the whole text at once, then the formats from the top down.
+
+    The constructor puts the text in (so the document's text is the canonical text from the
+    start) and works out the painted decoration (speaker names, quote bars) without touching the
+    document; `step` then formats the next lines, one edit block per step, so a long transcript
+    can be formatted a slice at a time between the event loop's turns (`finish` does the rest at
+    once). The result is the same document however the steps are cut (tests compare them).
+    Everything before `frontier16` is formatted, nothing after it.
+    """
+
+    def __init__(self, doc: QTextDocument, transcript: Transcript, theme: Theme, font: QFont):
+        text = transcript.text
+        self.doc = doc
+        self.transcript = transcript
+        self.theme = theme
+        self.font = font
+        self.offsets = offsets = OffsetMap(text)
+        self.metrics = metrics = Metrics.for_font(font)
+        doc.setUndoRedoEnabled(False)
+        doc.setDefaultFont(font)
+        doc.setIndentWidth(metrics.indent)
+        option = QTextOption(doc.defaultTextOption())
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        doc.setDefaultTextOption(option)
+        doc.setPlainText(_plain(text))
+        self.length16 = doc.characterCount() - 1
+
+        result = self.result = RenderResult(offsets=offsets)
+        order = speaker_order(b.speaker for b in transcript.blocks)
+        result.speaker_colors = {s: qcolor(theme.speaker_color(i)) for s, i in order.items()}
+
+        line_starts = [0]
+        pos = text.find("\n")
+        while pos != -1:
+            line_starts.append(pos + 1)
+            pos = text.find("\n", pos + 1)
+        count = doc.blockCount()
+        #: (transcript block, its QTextBlock number, that line's UTF-16 position), by position.
+        self._blocks: list[tuple[Block, int, int]] = []
+        for b in transcript.blocks:
+            number = bisect.bisect_right(line_starts, b.start) - 1
+            if not 0 <= number < count:
+                continue
+            self._blocks.append((b, number, offsets.to_utf16(line_starts[number])))
+            if b.kind == "quote":
+                result.quotes[number] = max(1, b.level)
+            elif b.kind == "turn" and (b.speaker or b.label):
+                name = b.speaker or b.label or ""
+                color = result.speaker_colors.get(b.speaker or "", qcolor(theme.muted))
+                result.labels[number] = TurnLabel(number, name, color)
+        self._line16 = [pos16 for _, _, pos16 in self._blocks]
+        self._base_fmt = _paragraph_format(metrics)
+        self._next_line = doc.begin()  # the next QTextBlock to get the default look
+        self._next = 0  # the next transcript block to format
+        self._lists: dict[int, QTextList] = {}
+        self._previous: Block | None = None
+        self.steps = 0
+
+    @property
+    def done(self) -> bool:
+        return self._next >= len(self._blocks) and not self._next_line.isValid()
+
+    @property
+    def frontier16(self) -> int:
+        """UTF-16 position up to which the document is formatted (its length when done)."""
+        if self._next >= len(self._blocks):
+            return self.length16 if not self._next_line.isValid() else self._next_line.position()
+        return self._line16[self._next]
+
+    def step(self, chars: int) -> None:
+        """Format about ``chars`` more UTF-16 units (whole lines, at least one block's)."""
+        if self.done:
+            return
+        target = self.frontier16 + max(chars, 1)
+        end = max(bisect.bisect_left(self._line16, target, self._next), self._next + 1)
+        self._format(min(end, len(self._blocks)))
+
+    def step_to(self, pos16: int) -> None:
+        """Format everything up to and including the line holding ``pos16``."""
+        if self.done or pos16 < self.frontier16:
+            return
+        self._format(max(bisect.bisect_right(self._line16, pos16), self._next))
+
+    def finish(self) -> None:
+        """Format everything left (in one edit block)."""
+        if not self.done:
+            self._format(len(self._blocks))
+
+    def _format(self, end: int) -> None:
+        """Format the lines before transcript block ``end`` (all of them when it is the last)."""
+        doc, cursor = self.doc, QTextCursor(self.doc)
+        limit = self._line16[end] if end < len(self._blocks) else self.length16 + 1
+        self.steps += 1
+        cursor.beginEditBlock()
+        line, base_fmt = self._next_line, self._base_fmt
+        while line.isValid() and line.position() < limit:  # the default look of every line
+            cursor.setPosition(line.position())
+            cursor.setBlockFormat(base_fmt)
+            line = line.next()
+        self._next_line = line
+        metrics, theme, font, offsets = self.metrics, self.theme, self.font, self.offsets
+        lists, previous = self._lists, self._previous
+        for b, number, pos16 in self._blocks[self._next : end]:
+            cursor.setPosition(pos16)
+            if b.kind != "list_item":
+                lists.clear()
+            cursor.setBlockFormat(_block_format(b, previous, metrics))
+            if b.kind == "list_item":
+                _add_to_list(cursor, lists, max(1, b.level), doc.findBlockByNumber(number))
+            block_cf = _block_char_format(b, theme, font)
+            if block_cf is not None:
+                _merge(cursor, offsets, b.start, b.end, block_cf)
+            if b.kind == "speaker_key":
+                _mark_key_label(cursor, offsets, self.transcript, b)
+            for span in b.spans:
+                _merge(cursor, offsets, span.start, span.end, _span_format(span, theme))
+            previous = b
+        self._previous = previous
+        self._next = max(self._next, end)
+        cursor.endEditBlock()
 
 
 def _paragraph_format(metrics: Metrics) -> QTextBlockFormat:

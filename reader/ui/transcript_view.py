@@ -7,10 +7,20 @@ Parts: `transcript_render` builds the document, `reading_edit.ReadingEdit` shows
 decoration, `highlights` turns annotations into one list of extra selections, `scrollmarks` puts
 their marks on the scroll bar, `text_geometry` finds lines in the layout and `transcript_header`
 is the header above the text.
+
+A long transcript is built progressively: its whole text goes in at once, then its formats and
+layout follow from the top down in slices of about `SLICE_MS` between the event loop's turns, so
+opening a 2 MB transcript never freezes the window. Highlights and find hits are handed to Qt as
+the slices reach them (Qt would lay out everything up to a selection to repaint it); the scroll
+bar's marks come when the build is done. Whatever needs a position further down (a selection,
+a jump, find) first formats up to it; a reading position to restore waits for the slices.
+Transcripts up to `PROGRESSIVE_CHARS` are built in one go, as before.
 """
 
 from __future__ import annotations
 
+import bisect
+import time
 from collections.abc import Iterable
 
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal
@@ -43,11 +53,11 @@ from reader.ui.theme import (
     theme_for,
 )
 from reader.ui.transcript_render import (
+    DocumentBuilder,
     Metrics,
     RenderResult,
     column_width,
     document_text,
-    render_document,
 )
 
 
@@ -68,6 +78,16 @@ class TranscriptView(QWidget):
     mouseSelectionFinished = Signal()
     #: Escape was pressed in the text.
     escapePressed = Signal()
+    #: A progressive build (see the module docstring) is complete.
+    buildFinished = Signal()
+
+    #: Documents longer than this (UTF-16 units) are formatted and laid out in slices.
+    PROGRESSIVE_CHARS = 300_000
+    #: Time for formatting and layout in a slice of a progressive build, in milliseconds of the
+    #: GUI thread (handing the highlights it reached to Qt comes on top: ≈10 ms).
+    SLICE_MS = 25
+    #: Characters formatted (and laid out) per step of a slice.
+    STEP_CHARS = 40_000
 
     def __init__(self, parent: QWidget | None = None, theme: Theme | None = None) -> None:
         super().__init__(parent)
@@ -92,6 +112,16 @@ class TranscriptView(QWidget):
         self._find_extra: list[QTextEdit.ExtraSelection] = []
         self._last_selection: tuple[int, int] | None = None
         self._building = False
+        self._builder: DocumentBuilder | None = None
+        self._highlight_starts: list[int] = []
+        self._given16: int | None = None  # extra selections handed to Qt up to here (None: all)
+        self._pending_offset: int | None = None  # a reading position waiting for the build
+        self._pending_selection: tuple[int, int] | None = None
+        self._scrolling = False  # our own scroll bar changes (they keep a pending position)
+        self._build_timer = QTimer(self)
+        self._build_timer.setSingleShot(True)
+        self._build_timer.setInterval(0)
+        self._build_timer.timeout.connect(self._build_slice)
         self._metrics = Metrics.for_font(reading_font(self._point_size, self._family))
         self._marks_timer = QTimer(self)
         self._marks_timer.setSingleShot(True)
@@ -112,6 +142,7 @@ class TranscriptView(QWidget):
         edit.linkClicked.connect(self.linkActivated)
         edit.header.linkActivated.connect(self.linkActivated)
         edit.geometryChanged.connect(self._marks_timer.start)
+        edit.verticalScrollBar().valueChanged.connect(self._on_scroll_value)
         edit.verticalScrollBar().valueChanged.connect(self.scrolled)
         edit.mouseSelectionFinished.connect(self.mouseSelectionFinished)
         edit.escapePressed.connect(self.escapePressed)
@@ -157,6 +188,9 @@ class TranscriptView(QWidget):
         edit = self._edit
         if not keep_state:
             edit.hide_caret()
+        self._build_timer.stop()
+        self._builder = None
+        self._pending_offset = self._pending_selection = None
         font = reading_font(self._point_size, self._family)
         metrics = self._metrics = Metrics.for_font(font)
         edit.theme = self._theme
@@ -176,12 +210,23 @@ class TranscriptView(QWidget):
             else:
                 speakers = list(_speakers(self._transcript))
                 edit.header.set_transcript(self._transcript, speakers)
-                self._render = render_document(doc, self._transcript, self._theme, font)
+                # Off the document while its text is replaced: setPlainText would move the
+                # cursor to the end, and moving it back would lay out the whole text.
+                edit.setTextCursor(QTextCursor())
+                builder = DocumentBuilder(doc, self._transcript, self._theme, font)
+                self._render = builder.result
+                if builder.length16 <= self.PROGRESSIVE_CHARS:
+                    builder.finish()
+                else:
+                    self._builder = builder
             edit.labels = self._render.labels
             edit.quotes = self._render.quotes
             edit.update_column(force=True)
-            layout = doc.documentLayout()
-            layout.blockBoundingRect(doc.lastBlock())  # finish the layout now, not lazily
+            if self._builder is None:
+                layout = doc.documentLayout()
+                layout.blockBoundingRect(doc.lastBlock())  # finish the layout now, not lazily
+            else:
+                self._run_slice(first=True)  # the top now, the rest between the event loop's turns
             self._reindex()
             if self._find_text:
                 self._find_hits = find_hits(doc, self._find_text)
@@ -190,11 +235,117 @@ class TranscriptView(QWidget):
             edit.setTextCursor(cursor)
         finally:
             self._building = False
-        if selection is not None:
-            self.set_selection(*selection)
-        self.set_reading_offset(reading)
+        if self._builder is not None:
+            self._pending_selection = selection
+            self._pending_offset = reading if reading > 0 else None
+            self._apply_pending()
+            self._build_timer.start()
+        else:
+            if selection is not None:
+                self.set_selection(*selection)
+            self.set_reading_offset(reading)
         self._last_selection = None
         self.update_scroll_marks()
+
+    # --- progressive build ------------------------------------------------------------------
+    def is_building(self) -> bool:
+        """Whether a long transcript is still being formatted (see the module docstring)."""
+        return self._builder is not None
+
+    def finish_building(self) -> None:
+        """Format and lay out whatever is left now (no-op when the document is complete)."""
+        if self._builder is not None:
+            self._ensure_built(self._builder.length16)
+
+    def _run_slice(self, first: bool = False) -> None:
+        """Format and lay out from the frontier on for up to `SLICE_MS` (``first``: one step,
+        the top of the text, while the window has the rest of the episode to show)."""
+        builder = self._builder
+        assert builder is not None
+        doc = self._edit.document()
+        layout = doc.documentLayout()
+        deadline = time.perf_counter() + self.SLICE_MS / 1000
+        while not builder.done:
+            builder.step(self.STEP_CHARS)
+            layout.blockBoundingRect(doc.findBlock(max(builder.frontier16 - 1, 0)))
+            if first or time.perf_counter() >= deadline:
+                break
+
+    def _build_slice(self) -> None:
+        if self._builder is None:
+            return
+        self._run_slice()
+        self._after_progress()
+
+    def _ensure_built(self, pos16: int) -> None:
+        """Format (and lay out) at least up to the line after ``pos16`` before using it."""
+        builder = self._builder
+        if builder is None or pos16 < builder.frontier16:
+            return
+        builder.step_to(pos16)
+        builder.step(self.STEP_CHARS)  # and a little beyond: the lines shown below it
+        doc = self._edit.document()
+        doc.documentLayout().blockBoundingRect(doc.findBlock(max(builder.frontier16 - 1, 0)))
+        self._after_progress()
+
+    def _after_progress(self) -> None:
+        """The build moved on: hand Qt what it reached, and finish or go on."""
+        builder = self._builder
+        if builder is None:
+            return
+        if builder.done:
+            self._builder = None
+            self._build_timer.stop()
+        # Every slice hands Qt the highlights it reached: Qt works out each new one's
+        # rectangle (≈0.1 ms), too long for all 2,000 of a long transcript at the end.
+        self._refresh_extra_selections()
+        self._apply_pending()
+        if self._builder is None:
+            self.update_scroll_marks()
+            self.buildFinished.emit()
+        else:
+            self._build_timer.start()
+
+    def _apply_pending(self) -> None:
+        """Restore the selection and reading position once the build has reached them."""
+        frontier = self._frontier16()
+        conv = self._render.offsets
+        sel = self._pending_selection
+        if sel is not None and (frontier is None or conv.to_utf16(sel[1]) < frontier):
+            self._pending_selection = None
+            cursor = QTextCursor(self._edit.document())
+            cursor.setPosition(conv.to_utf16(sel[0]))
+            cursor.setPosition(conv.to_utf16(sel[1]), QTextCursor.MoveMode.KeepAnchor)
+            self._building = True
+            try:
+                self._edit.setTextCursor(cursor)
+            finally:
+                self._building = False
+        offset = self._pending_offset
+        if offset is not None and (frontier is None or conv.to_utf16(offset) < frontier):
+            self._pending_offset = None
+            if not self._scroll_to_reading(offset) and frontier is not None:
+                self._pending_offset = offset  # the text laid out ends too soon below it
+
+    def _needs_selections(self) -> bool:
+        """Whether the text shown reaches past the highlights handed to Qt so far (they are
+        handed over when needed, and all at once when the build is done)."""
+        given = self._given16
+        if given is None:
+            return False
+        doc = self._edit.document()
+        bottom = self._edit.verticalScrollBar().value() + 2 * self._edit.viewport().height()
+        return first_visible_position(doc, float(bottom)) + self.STEP_CHARS >= given
+
+    def _frontier16(self) -> int | None:
+        """Where the progressive build has got to (None: the document is complete)."""
+        return self._builder.frontier16 if self._builder is not None else None
+
+    def _on_scroll_value(self, _value: int) -> None:
+        if not self._scrolling and not self._building:
+            self._pending_offset = None  # the reader scrolled: that is the position now
+        if self._builder is not None and not self._building and self._needs_selections():
+            self._refresh_extra_selections()
 
     # --- annotations ------------------------------------------------------------------------
     def set_annotations(self, annotations: Iterable[Annotation]) -> None:
@@ -235,15 +386,35 @@ class TranscriptView(QWidget):
         self._edit.index = self._index
         self._edit.current = self._index.by_id.get(self._current_id) if self._current_id else None
         self._highlights = highlight_selections(self._edit.document(), self._index, self._theme)
+        self._highlight_starts = [p.start16 for p in self._index.items]
 
     def _refresh_extra_selections(self) -> None:
         doc = self._edit.document()
         self._find_extra = find_selections(doc, self._find_hits, self._theme)
-        self._edit.setExtraSelections(self._highlights + self._find_extra)
+        frontier = self._frontier16()
+        self._given16 = frontier
+        if frontier is None:
+            selections = self._highlights + self._find_extra
+        else:
+            # Only what the build has reached: Qt lays out the text up to a selection to know
+            # the rectangle to repaint.
+            shown = bisect.bisect_left(self._highlight_starts, frontier)
+            finds = bisect.bisect_left(self._find_hits, (frontier, 0))
+            selections = self._highlights[:shown] + self._find_extra[:finds]
+        # Qt asks for a repaint of each new selection's rectangle, and merging thousands of
+        # them into the update region takes longer than repainting the whole viewport.
+        viewport = self._edit.viewport()
+        viewport.setUpdatesEnabled(False)
+        try:
+            self._edit.setExtraSelections(selections)
+        finally:
+            viewport.setUpdatesEnabled(True)
 
     def update_scroll_marks(self) -> None:
         """Recompute the scroll bar's marks (annotations and find hits) from the layout."""
         self._marks_timer.stop()
+        if self._builder is not None:
+            return  # when the build is done (the marks need the whole layout)
         doc = self._edit.document()
         layout = doc.documentLayout()
         height = layout.documentSize().height()
@@ -272,6 +443,8 @@ class TranscriptView(QWidget):
     # --- selection --------------------------------------------------------------------------
     def selection_offsets(self) -> tuple[int, int] | None:
         """The selected range as canonical code points, or None when nothing is selected."""
+        if self._pending_selection is not None:
+            return self._pending_selection
         cursor = self._edit.textCursor()
         if not cursor.hasSelection():
             return None
@@ -283,6 +456,8 @@ class TranscriptView(QWidget):
     def set_selection(self, start: int, end: int) -> None:
         """Select ``[start, end)`` (code points) and bring it into view."""
         conv = self._render.offsets
+        self._pending_selection = None
+        self._ensure_built(conv.to_utf16(max(start, end)))
         cursor = QTextCursor(self._edit.document())
         cursor.setPosition(conv.to_utf16(start))
         cursor.setPosition(conv.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
@@ -302,6 +477,7 @@ class TranscriptView(QWidget):
         return first.united(last)
 
     def clear_selection(self) -> None:
+        self._pending_selection = None
         cursor = self._edit.textCursor()
         cursor.clearSelection()
         self._edit.setTextCursor(cursor)
@@ -316,6 +492,7 @@ class TranscriptView(QWidget):
     def _on_selection_changed(self) -> None:
         if self._building:
             return
+        self._pending_selection = None
         cursor = self._edit.textCursor()
         conv = self._render.offsets
         current = (
@@ -337,17 +514,39 @@ class TranscriptView(QWidget):
     # --- position ---------------------------------------------------------------------------
     def reading_offset(self) -> int:
         """Code-point offset of the first (even partly) visible line's first character."""
+        if self._pending_offset is not None:
+            return self._pending_offset
         y = float(self._edit.verticalScrollBar().value())
         if self._transcript is None or y <= 0:
             return 0
         return self._render.offsets.to_code_point(first_visible_position(self._edit.document(), y))
 
     def set_reading_offset(self, offset: int) -> None:
-        """Scroll so that the line holding ``offset`` is the first one (0: the very top)."""
+        """Scroll so that the line holding ``offset`` is the first one (0: the very top).
+
+        While a long transcript is still being built this happens when the build gets there."""
+        self._pending_offset = None
+        frontier = self._frontier16()
+        far = frontier is not None and self._render.offsets.to_utf16(offset) >= frontier
+        if offset > 0 and far:
+            self._pending_offset = offset
+            return
+        if not self._scroll_to_reading(offset) and self._builder is not None:
+            self._pending_offset = offset
+
+    def _scroll_to_reading(self, offset: int) -> bool:
+        """Scroll to ``offset``; False when the scroll bar cannot go that far (yet)."""
+        self._scrolling = True
+        try:
+            return self._set_reading_value(offset)
+        finally:
+            self._scrolling = False
+
+    def _set_reading_value(self, offset: int) -> bool:
         bar = self._edit.verticalScrollBar()
         if offset <= 0 or self._transcript is None:
             bar.setValue(0)
-            return
+            return True
         doc = self._edit.document()
         pos16 = self._render.offsets.to_utf16(offset)
         top, first_line = line_top(doc, pos16)
@@ -355,7 +554,9 @@ class TranscriptView(QWidget):
         lead = min(float(SPACE_S), metrics.em * 0.25)  # stays inside the leading above the line
         if first_line and doc.findBlock(pos16).blockNumber() in self._render.labels:
             lead += metrics.label_height + SPACE_XS  # the speaker's name painted above
-        bar.setValue(max(0, round(top - lead)))
+        value = max(0, round(top - lead))
+        bar.setValue(value)
+        return bar.value() == value
 
     def scroll_to_offset(self, offset: int, flash: bool = False, end: int | None = None) -> None:
         """Bring ``offset`` into view (about a third down unless already well visible);
@@ -365,6 +566,8 @@ class TranscriptView(QWidget):
         conv = self._render.offsets
         doc = self._edit.document()
         s16 = conv.to_utf16(offset)
+        self._pending_offset = None
+        self._ensure_built(conv.to_utf16(max(offset, end or 0)))
         e16 = conv.to_utf16(end) if end is not None and end > offset else line_end(doc, s16)
         rects = range_rects(doc, s16, max(e16, s16 + 1))
         top = rects[0].top() if rects else line_top(doc, s16)[0]
@@ -379,6 +582,8 @@ class TranscriptView(QWidget):
 
     def jump_to(self, offset: int) -> None:
         """Make the line holding ``offset`` the first one and flash it (outline jumps)."""
+        if self._transcript is not None:
+            self._ensure_built(self._render.offsets.to_utf16(offset))
         self.set_reading_offset(offset)
         if self._transcript is None:
             return
@@ -406,6 +611,8 @@ class TranscriptView(QWidget):
             found = doc.find(text, wrap, flags)
         if found.isNull():
             return False
+        self._ensure_built(found.selectionEnd())
+        self._pending_offset = self._pending_selection = None
         self._edit.setTextCursor(found)
         conv = self._render.offsets
         start = conv.to_code_point(found.selectionStart())

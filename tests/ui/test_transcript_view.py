@@ -519,3 +519,124 @@ def test_speaker_key_is_small_quiet_and_still_text(qtbot) -> None:
     turn = layout.blockBoundingRect(doc.findBlockByNumber(2))
     assert 0 < second.top() - first.top() < QFontMetricsF(body.font()).height()  # tight lines
     assert turn.top() - second.bottom() > 2 * (second.top() - first.bottom())  # then a gap
+
+
+# --- long transcripts are built progressively ------------------------------------------------
+def long_transcript(repeats: int = 12) -> Transcript:
+    return build(PARTS * repeats, title="A long episode")
+
+
+def formats_of(doc) -> list[tuple[Any, ...]]:
+    """Block formats (with list membership) and char formats at every position."""
+    out: list[tuple[Any, ...]] = []
+    block = doc.begin()
+    while block.isValid():
+        listed = block.textList()
+        out.append(("block", block.blockNumber(), block.blockFormat(), listed is not None))
+        block = block.next()
+    cursor = QTextCursor(doc)
+    for pos in range(1, doc.characterCount()):
+        cursor.setPosition(pos)
+        out.append(("char", pos, cursor.charFormat()))
+    return out
+
+
+def test_stepwise_build_equals_the_one_go_build(qtbot) -> None:
+    from PySide6.QtGui import QTextDocument
+
+    from reader.ui.theme import reading_font
+    from reader.ui.transcript_render import DocumentBuilder, render_document
+
+    t = long_transcript(5)
+    font = reading_font(14, None)
+    whole = QTextDocument()
+    render_document(whole, t, LIGHT, font)
+    stepped = QTextDocument()
+    builder = DocumentBuilder(stepped, t, LIGHT, font)
+    assert stepped.toRawText() == whole.toRawText()  # the text is all there before any format
+    while not builder.done:
+        before = builder.frontier16
+        builder.step(30)
+        assert builder.frontier16 > before or builder.done
+    assert builder.steps > 5
+    assert formats_of(stepped) == formats_of(whole)
+
+
+def test_long_transcript_is_built_in_slices(
+    qtbot, monkeypatch: pytest.MonkeyPatch, view: TranscriptView
+) -> None:
+    monkeypatch.setattr(TranscriptView, "PROGRESSIVE_CHARS", 200)
+    monkeypatch.setattr(TranscriptView, "STEP_CHARS", 60)
+    monkeypatch.setattr(TranscriptView, "SLICE_MS", 0)  # one step per slice
+    t = long_transcript()
+    text = t.text
+    late = Annotation(id="late", exact=text[-8:-1], start=len(text) - 8, end=len(text) - 1)
+    anns = [ann(text, "quoted line", "q"), late]
+    view.set_transcript(t, anns)
+    assert view.is_building()
+    assert view.document_text() == text  # the identity holds during the build
+    builder = view._builder
+    assert builder is not None
+    # only the highlights the build has reached are handed to Qt, none past the frontier
+    reached = view.offsets().to_utf16(anns[0].start) < builder.frontier16
+    assert len(view.text_edit().extraSelections()) == int(reached)  # never "late"
+    assert view.text_edit().marked_scroll_bar().marks() == []  # marks come at the end
+    with qtbot.waitSignal(view.buildFinished, timeout=10_000):
+        pass
+    assert not view.is_building()
+    assert builder.steps > 3
+    assert view.document_text() == text
+    assert len(view.text_edit().extraSelections()) == 2
+    assert len(view.text_edit().marked_scroll_bar().marks()) == 2
+    assert view.painted_annotation_ids() == ["q", "late"]
+    # the same document as a build in one go
+    monkeypatch.setattr(TranscriptView, "PROGRESSIVE_CHARS", 10**9)
+    other = TranscriptView(theme=LIGHT)
+    qtbot.addWidget(other)
+    other.resize(900, 700)
+    other.set_transcript(t, anns)
+    assert not other.is_building()
+    assert formats_of(view.document()) == formats_of(other.document())
+
+
+def test_jumps_during_a_build_format_their_target_first(
+    qtbot, monkeypatch: pytest.MonkeyPatch, view: TranscriptView
+) -> None:
+    monkeypatch.setattr(TranscriptView, "PROGRESSIVE_CHARS", 200)
+    monkeypatch.setattr(TranscriptView, "STEP_CHARS", 60)
+    monkeypatch.setattr(TranscriptView, "SLICE_MS", 0)
+    t = long_transcript()
+    text = t.text
+    view.set_transcript(t, [])
+    assert view.is_building()
+    end = len(text) - 2
+    view.set_selection(end - 5, end)  # past the frontier: formatted up to there first
+    assert view.selection_offsets() == (end - 5, end)
+    assert view.selected_text() == text[end - 5 : end]
+    builder = view._builder
+    assert builder is None or builder.frontier16 > view.offsets().to_utf16(end)
+    last = view.document().findBlock(view.offsets().to_utf16(end))
+    assert last.blockFormat().lineHeight() > 100  # formatted
+    assert view.find("quoted line", backwards=True)
+    assert view.selected_text() == "quoted line"
+    assert view.find_all("the end") == text.casefold().count("the end")
+    view.finish_building()
+    assert not view.is_building()
+    assert len(view.text_edit().extraSelections()) == text.casefold().count("the end")
+
+
+def test_reading_position_waits_for_the_build(
+    qtbot, monkeypatch: pytest.MonkeyPatch, view: TranscriptView
+) -> None:
+    monkeypatch.setattr(TranscriptView, "PROGRESSIVE_CHARS", 200)
+    monkeypatch.setattr(TranscriptView, "STEP_CHARS", 60)
+    monkeypatch.setattr(TranscriptView, "SLICE_MS", 0)
+    t = long_transcript(30)
+    view.set_transcript(t, [])
+    target = t.blocks[len(t.blocks) // 2].start
+    view.set_reading_offset(target)
+    assert view.reading_offset() == target  # remembered (saved as such) until it is reached
+    with qtbot.waitSignal(view.buildFinished, timeout=10_000):
+        pass
+    assert view.text_edit().verticalScrollBar().value() > 0
+    assert view.reading_offset() == target
