@@ -22,9 +22,11 @@ processes in `reader.core.search_parallel`, what is indexed per transcript in
 `reader.core.search_store`.
 
 Speed: a large update parses in worker processes (a fork server or spawned interpreters, never a
-fork of the threaded caller) while the calling thread reads, hashes and writes; a large index is
-ranked by a few threads at once, each over a range of rows (bm25 in SQLite's C code, without the
-GIL), and only the page returned is joined with its entries and highlighted.
+fork of the threaded caller) while the calling thread reads, hashes and writes. A query is ranked
+in one statement (bm25 over every match, in SQLite's C code; ranking ranges of rows in threads is
+available, `Index.SEARCH_THREADS`, but did not pay where measured) and only the page returned
+(`reader.core.search_rank.PAGE_SIZE` results unless asked for more) is joined with its entries
+and highlighted.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ from reader.core.search_changes import (
 )
 from reader.core.search_parallel import Job, Pipeline, Prepared, prepare
 from reader.core.search_query import ParsedQuery, QueryError, parse_query
-from reader.core.search_rank import make_snippet, run_search
+from reader.core.search_rank import PAGE_SIZE, make_snippet, run_search, tune_for_reading
 from reader.core.search_result import EpisodeHits, ResultKind, SearchResult, group_by_episode
 from reader.core.search_store import SearchIndexError, Writer, check_fts5, connect
 
@@ -120,8 +122,12 @@ class Index:
     #: this many files are new): small updates never pay for starting processes.
     PARALLEL_MIN = 64
     #: Threads that rank a query's matches in parallel (each over a range of rows, with its own
-    #: connection); None: one per core (at most 4), 1: rank in the calling thread.
-    SEARCH_THREADS: int | None = None
+    #: connection); None: one per core (at most 4), 1 (the default): rank in the calling thread.
+    #: Measured on the 10k benchmark library (SQLite 3.40, Debian's build: THREADSAFE=1, no
+    #: lookaside): two threads ranking half the rows each took as long as one thread ranking all
+    #: of them, and the merge and second statement then made a query 10-25% slower; two
+    #: processes do not slow each other, so the threads serialize inside SQLite (its allocator).
+    SEARCH_THREADS: int | None = 1
     #: Rank in one thread below this many indexed rows (blocks and notes): small libraries rank
     #: in a millisecond, and one statement gives one snapshot.
     PARALLEL_ROWS = 150_000
@@ -172,6 +178,7 @@ class Index:
         con = getattr(self._local, "con", None)
         if con is None:
             con = connect(self.path, str(self.root))
+            tune_for_reading(con)
             self._local.con = con
         return con
 
@@ -323,7 +330,7 @@ class Index:
     # --- search --------------------------------------------------------------------------------
 
     def search(
-        self, query: str | ParsedQuery, limit: int = 50, offset: int = 0
+        self, query: str | ParsedQuery, limit: int = PAGE_SIZE, offset: int = 0
     ) -> list[SearchResult]:
         """Results for ``query``, best first (bm25); raises `QueryError` for an unusable query.
 
@@ -386,7 +393,7 @@ def _index_file(writer: Writer, job: Job, prepared: Prepared, stats: UpdateStats
     stats.notes += writer.write_notes(file_id, prepared.notes, fresh)
 
 
-def search(root: Path | str, query: str, limit: int = 50) -> list[SearchResult]:
+def search(root: Path | str, query: str, limit: int = PAGE_SIZE) -> list[SearchResult]:
     """Update the index of the library at ``root``, then search it; results best first.
 
     Raises `QueryError` for an unusable query (before any indexing) and `SearchIndexError` when

@@ -1,5 +1,5 @@
 """Ranking a query over the index and turning the page of rows returned into `SearchResult`s:
-the SQL, the parallel ranking of a large index, match spans and snippets.
+the SQL, the (optional) parallel ranking of a large index, match spans and snippets.
 
 bm25 ranks every match (called directly, with `BM25`'s weights); only the page returned is joined
 with its entries and files and highlighted.
@@ -20,9 +20,24 @@ from reader.core.search_store import BM25, SearchIndexError
 if TYPE_CHECKING:
     from reader.core.search import Index
 
+#: Results per page when the caller does not say: a first screenful (the search panel shows about
+#: 20 rows at once, the CLI prints 20). Each result of a page costs a seek of its row and
+#: ``highlight()``; the ranking itself costs the same whatever the page.
+PAGE_SIZE = 20
+
+#: The page cache of a searching connection, in KiB (SQLite's default is 2 MiB): bm25 looks up
+#: every match's length in ``fts_docsize`` and reads its position lists, all over the file; a
+#: frequent word's matches touch far more pages than 2 MiB hold, so each query read them again.
+READ_CACHE_KIB = 32 * 1024
+
 #: Characters of context kept before the first match in a snippet, and a snippet's length.
 SNIPPET_BEFORE = 60
 SNIPPET_LENGTH = 200
+
+
+def tune_for_reading(con: sqlite3.Connection) -> None:
+    """Settings of a connection that only searches (each searching thread has its own)."""
+    con.execute(f"PRAGMA cache_size=-{READ_CACHE_KIB}")
 
 
 def unmark(marked: str) -> tuple[str, list[tuple[int, int]]]:

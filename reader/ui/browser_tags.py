@@ -124,7 +124,7 @@ class TagActionsMixin:
 
     def _applied(self, change: TagChange) -> None:
         """After a tag change (or its undo): read the files again, re-index, recount."""
-        from reader.ui.search_panel import SearchDock
+        from reader.ui.search_install import SearchDock
 
         paths = change.paths
         self.reload_files(paths)

@@ -21,8 +21,8 @@ from PySide6.QtCore import QMimeData, QObject
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMenu
 
-from reader.ui.export_dialog import STYLE_NAMES, ExportPrefs
-from reader.ui.exporting import find_menu, insert_after, make_action
+from reader.ui.export_install import find_menu, insert_after, make_action
+from reader.ui.export_prefs import STYLE_NAMES, ExportPrefs
 
 if TYPE_CHECKING:
     from reader.core.citation import Citation

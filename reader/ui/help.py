@@ -242,6 +242,7 @@ def show_about(window: QWidget) -> AboutDialog:
 
 
 def install(window: MainWindow) -> None:
-    """Connect Help ▸ Keyboard Shortcuts and Help ▸ About of ``window``."""
-    window.actions.keyboard_shortcuts.triggered.connect(lambda: show_shortcuts(window))
-    window.actions.about.triggered.connect(lambda: show_about(window))
+    """Connect Help ▸ Keyboard Shortcuts and Help ▸ About (`reader.ui.features.install_help`)."""
+    from reader.ui.features import install_help
+
+    install_help(window)

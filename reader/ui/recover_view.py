@@ -17,12 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
-    QMenu,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -258,16 +257,7 @@ def open_recover(window: MainWindow) -> RecoverDialog:
 
 
 def install(window: MainWindow) -> None:
-    """File › Recover… and the file watcher."""
-    from reader.ui.watcher import install as install_watcher
+    """File › Recover… and the file watcher (`reader.ui.features.install_recover`)."""
+    from reader.ui.features import install_recover
 
-    install_watcher(window)
-    action = QAction("&Recover Notes…", window)
-    action.setObjectName("action_recover")
-    action.setToolTip("Orphaned notes, unreadable files, renamed transcripts, backups")
-    action.triggered.connect(lambda: open_recover(window))
-    menu = window.findChild(QMenu, "menu_file")
-    if menu is not None:
-        menu.insertAction(window.actions.settings, action)
-        menu.insertSeparator(window.actions.settings)
-    window.addAction(action)
+    install_recover(window)

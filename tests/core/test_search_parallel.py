@@ -209,3 +209,19 @@ def test_a_worker_with_another_parser_refuses(big_library: Path) -> None:
     assert ok.error is None and ok.title == "Episode 0"
     with pytest.raises(RuntimeError, match="parser differs"):
         search_module.prepare_chunk(chunk, None, "another parser")
+
+
+def test_the_default_page_is_the_first_screenful(big_library: Path, tmp_path: Path) -> None:
+    from reader.core.search_rank import PAGE_SIZE, READ_CACHE_KIB
+
+    idx, _ = _build(big_library, tmp_path / "x.sqlite3", 1)
+    everything = idx.search("welfare OR giraffes", limit=100)
+    assert len(everything) > PAGE_SIZE  # the library has more hits than one page
+    assert idx.search("welfare OR giraffes") == everything[:PAGE_SIZE]
+    # every page of the full list carries its snippets and match offsets
+    assert all(r.snippet and r.snippet_matches for r in idx.search("welfare", offset=3))
+    # a searching connection keeps a larger page cache than SQLite's default
+    (cache,) = idx._search_db().execute("PRAGMA cache_size").fetchone()
+    assert cache == -READ_CACHE_KIB
+    assert idx._search_threads() == 1  # ranking in threads does not pay (see SEARCH_THREADS)
+    idx.close()

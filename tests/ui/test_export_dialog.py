@@ -16,7 +16,7 @@ from reader.core.store import AnnotationStore, new_annotation
 from reader.core.transcript import load_transcript
 from reader.ui.episode_list import CountRole
 from reader.ui.export_dialog import ExportDialog, ReportDialog
-from reader.ui.exporting import Exporter
+from reader.ui.exporting import Exporter, exporter_for
 from reader.ui.main_window import MainWindow
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -70,8 +70,9 @@ def window(qtbot, library: Path) -> MainWindow:
 
 
 def exporter_of(window: MainWindow) -> Exporter:
-    exporter = window.findChild(Exporter)
-    assert exporter is not None
+    """The window's exporter (made on first use: the window is built without it)."""
+    exporter = exporter_for(window)
+    assert window.findChild(Exporter) is exporter
     return exporter
 
 

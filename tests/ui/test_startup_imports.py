@@ -28,6 +28,20 @@ LAZY = (
     "edlib",
     "rapidfuzz",
 )
+#: The feature modules (panels, dialogs, their models) that load when first used: installing a
+#: feature imports only its light ``*_install`` module (`reader.ui.features`).
+LAZY_UI = (
+    "reader.ui.search_panel",
+    "reader.ui.search_results",
+    "reader.ui.search_worker",
+    "reader.ui.annotation_browser",
+    "reader.ui.browser_model",
+    "reader.ui.browser_tags",
+    "reader.ui.exporting",
+    "reader.ui.export_dialog",
+    "reader.ui.recover_view",
+    "reader.ui.help",
+)
 
 PROBE = """
 import json, sys
@@ -80,3 +94,12 @@ def test_building_the_window_leaves_the_heavy_modules_unimported(tmp_path: Path)
         "action_recover",
     ):
         assert name in found["actions"]
+
+
+def test_building_the_window_leaves_the_feature_ui_modules_unimported(tmp_path: Path) -> None:
+    from reader.ui.features import DEFERRED_MODULES
+
+    assert set(DEFERRED_MODULES) <= set(LAZY_UI)
+    loaded = set(_probe(tmp_path)["modules"])
+    early = sorted(m for m in LAZY_UI if m in loaded)
+    assert not early, f"feature modules imported while the window is built: {early}"
