@@ -18,6 +18,11 @@ version) is deleted and rebuilt silently; a cache that cannot be written is simp
 every cache. Values are stored as JSON (never pickle); the rows are made and read by
 `reader.core.metacache_codec`.
 
+Many files to read (a cold open: at least `PARALLEL_MIN`) are read in worker processes, in
+chunks, while the calling thread only waits, decodes the rows sent back and writes them, in order
+(the parsing neither runs on one core nor holds the interpreter lock the GUI thread needs); the
+result is the serial path's, and a pool that cannot start or fails falls back to it.
+
 A file modified less than `RACY_SECONDS` before a scan is stored as "to be re-read", because a
 second change within the file system's timestamp granularity (up to 2 s on FAT) could keep both
 size and mtime the same (the "racily clean" problem git solves the same way).
@@ -31,10 +36,13 @@ import hashlib
 import os
 import sqlite3
 import stat as _stat
+import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from reader.core import paths
 from reader.core.library import is_transcript_name
@@ -43,6 +51,9 @@ from reader.core.metacache_codec import PathMaker as _PathMaker
 from reader.core.metacache_codec import decode as _decode
 from reader.core.metacache_codec import encode as _encode
 from reader.core.transcript import EpisodeMeta, read_metadata
+
+if TYPE_CHECKING:  # multiprocessing is imported only for a load that reads many files
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 __all__ = [
     "PARSER_VERSION",
@@ -55,6 +66,10 @@ __all__ = [
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
+#: A file to read: (index in the list, path, rel, size, mtime_ns).
+_Job = tuple[int, str, str, int, int]
+#: A file read: its job, its metadata and its row (None: not encoded yet).
+_Read = tuple[_Job, EpisodeMeta, "str | None"]
 
 #: The modules whose source decides what `read_metadata` returns (every module of
 #: `reader.core` that `transcript` imports, directly or not: tests/core/test_metacache.py checks),
@@ -71,6 +86,13 @@ COMMIT_EVERY = 500
 PROGRESS_INTERVAL = 0.05
 #: While parsing, the young garbage is collected after this many files (no full collections).
 YOUNG_EVERY = 100
+#: At least this many files to read: they are read in worker processes (fewer: in this thread).
+PARALLEL_MIN = 200
+#: Files per chunk sent to a worker process (the last ones smaller, down to CHUNK_MIN).
+CHUNK = 64
+CHUNK_MIN = 8
+#: At most this many worker processes.
+MAX_WORKERS = 4
 
 
 def _parser_version() -> str:
@@ -158,7 +180,8 @@ def load_library_cached(
     with `read_metadata` and the cache is updated. ``progress(done, total)`` is called with
     ``(0, total)`` first, then at most every `PROGRESS_INTERVAL` seconds while files are read,
     and with ``(total, total)`` at the end. When ``cancel()`` returns true the load stops after
-    the current file, keeps what it read in the cache and raises `LoadCancelled`.
+    the current file (in worker processes: nothing more is submitted, and the chunks being read
+    are awaited), keeps what it read in the cache and raises `LoadCancelled`.
     ``reuse``: metadata already decoded from this cache (the `cached_snapshot` shown
     meanwhile); for a file unchanged since, that very object is returned instead of a new copy,
     so a refresh neither decodes nor doubles the memory of an unchanged list (and comparing the
@@ -189,7 +212,7 @@ def load_library_cached(
     make = _PathMaker(base)
     # 1. walk and stat; entries known and unchanged are reused, or decoded from the cache
     metas: list[EpisodeMeta | None] = []
-    todo: list[tuple[int, str, str, int, int]] = []  # (index, path, rel, size, mtime_ns)
+    todo: list[_Job] = []  # (index, path, rel, size, mtime_ns)
     keep: list[tuple[str, int]] = []  # (rel, ord) of every file listed
     decode: dict[str, tuple[int, str, int, int]] = {}  # rel -> (index, path, size, mtime_ns)
     with _gc_paused():  # thousands of acyclic objects: no collection passes meanwhile
@@ -210,6 +233,8 @@ def load_library_cached(
                     decode[rel] = (i, path, st.st_size, st.st_mtime_ns)
             else:
                 todo.append((i, path, rel, st.st_size, st.st_mtime_ns))
+                if len(todo) == PARALLEL_MIN:
+                    _prestart()  # the fork server starts while the walk goes on
             metas.append(meta)
         if decode and db is not None:
             try:
@@ -229,24 +254,26 @@ def load_library_cached(
     if progress is not None:
         progress(0, total)
 
-    # 2. read the new and changed files, committing every COMMIT_EVERY
+    # 2. read the new and changed files (in worker processes when there are many), committing
+    # every COMMIT_EVERY
     pending: list[tuple[str, int, int, int, str]] = []
     young = gc.isenabled()
+    workers = _workers() if len(todo) >= PARALLEL_MIN else 0
+    parsed = _read_parallel(todo, workers, cancel, base, make) if workers else None
     try:
         done = total - len(todo)
         last = time.monotonic()
         gc.disable()  # no full collection of a large heap meanwhile (the GIL held 100+ ms)
-        for n, (i, path, rel, size, mtime_ns) in enumerate(todo, 1):
-            if cancel is not None and cancel():
-                raise LoadCancelled
+        results = parsed if parsed is not None else _read_serial(todo, cancel)
+        for n, ((i, _path, rel, size, mtime_ns), meta, data) in enumerate(results, 1):
             if young and not n % YOUNG_EVERY:
                 gc.collect(0)  # the parser's young garbage; the survivors are kept
                 _promote()
-            meta = read_metadata(Path(path))
             metas[i] = meta
             if not meta.errors:  # a file that could not be read is tried again next time
                 stored_size = size if mtime_ns < racy_after else -1
-                pending.append((rel, i, stored_size, mtime_ns, _encode(meta)))
+                row = data if data is not None else _encode(meta)
+                pending.append((rel, i, stored_size, mtime_ns, row))
             if db is not None and len(pending) >= COMMIT_EVERY:
                 db = _write(db, cache_file, pending, None)
                 pending = []
@@ -256,6 +283,8 @@ def load_library_cached(
                     last = now
                     progress(done + n, total)
     finally:
+        if parsed is not None:
+            parsed.close()  # stops the workers (waiting only for the chunks they are reading)
         if young:
             gc.collect(0)
             _promote()
@@ -265,12 +294,199 @@ def load_library_cached(
             removed = known.keys() - {rel for rel, _ in keep}
             finished = all(m is not None for m in metas)
             if pending or removed or not ordered or (finished and len(todo)):
-                db = _write(db, cache_file, pending, keep if finished else None, removed)
+                # rows all written by this scan (the cache was empty) carry its numbers already
+                order = (keep if known else []) if finished else None
+                db = _write(db, cache_file, pending, order, removed)
             if db is not None:
                 db.close()
     if progress is not None and not todo:
         progress(total, total)
     return metas  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the files: in this thread, or in worker processes when there are many
+#
+# Parsing is pure Python: in a thread it holds the interpreter lock most of the time, so a large
+# cold open both runs on one core and starves the GUI thread. In worker processes it uses every
+# core and this thread only waits on futures (the lock released), decodes the rows sent back and
+# writes them to the cache, in order.
+
+
+def _read_serial(todo: Iterable[_Job], cancel: Cancel | None) -> Iterator[_Read]:
+    for job in todo:
+        if cancel is not None and cancel():
+            raise LoadCancelled
+        yield job, read_metadata(Path(job[1])), None
+
+
+def _workers() -> int:
+    """How many worker processes to read with (0: read in this thread)."""
+    if getattr(sys, "frozen", False):
+        # A frozen app must call multiprocessing.freeze_support() for workers to start.
+        return 0
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    # even one worker keeps the parsing off this process's interpreter lock (the GUI thread)
+    return max(1, min(cpus, MAX_WORKERS))
+
+
+#: What the fork server imports ahead, so a worker does not import it again: `read_metadata`
+#: imports the parser on first use; the search index's workers (`reader.core.search_parallel`)
+#: share the fork server, whichever starts it.
+_PRELOAD = (
+    *("reader.core.body", "reader.core.frontmatter_meta", "reader.core.markup"),
+    "reader.core.search_parallel",
+)
+
+
+def _pool_context() -> Any:
+    """Worker processes started safely from a threaded (Qt) process: never a plain fork.
+
+    The fork server starts once per program (with this module and the parser loaded), so later
+    pools start in milliseconds; without one, spawned interpreters.
+    """
+    import multiprocessing
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload([__name__, *_PRELOAD])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def _prestart() -> None:
+    """Start the fork server now, if it is to be used and is not running: it imports the parser
+    (≈0.15 s) in its own process while this one walks the folder. Never raises."""
+    if not _workers():
+        return
+    try:
+        ctx = _pool_context()
+        if ctx.get_start_method() == "forkserver":
+            from multiprocessing import forkserver
+
+            forkserver.ensure_running()
+    except Exception:  # noqa: BLE001 - the pool will try again, or the files are read here
+        pass
+
+
+def _read_chunk(version: str, base: str, files: list[tuple[str, str]]) -> list[str | EpisodeMeta]:
+    """What a worker process runs: each file's metadata as its cache row (compact JSON, cheap to
+    send back), or as the `EpisodeMeta` itself in the odd case its row would not decode to an
+    equal value (so the result is exactly the serial path's).
+
+    ``version`` is the asking process's `PARSER_VERSION`: a worker whose parser differs (its
+    sources changed since the fork server started) refuses, and the asking process reads.
+    """
+    if version != PARSER_VERSION:
+        raise RuntimeError("this worker's parser differs from the loading process's")
+    out: list[str | EpisodeMeta] = []
+    for path, rel in files:
+        meta = read_metadata(Path(path))
+        row = _encode(meta)
+        out.append(row if _decode(base, rel, row) == meta else meta)
+    return out
+
+
+def _read_parallel(
+    todo: list[_Job], workers: int, cancel: Cancel | None, base: str, make: _PathMaker
+) -> Generator[_Read, None, None]:
+    """The files of ``todo`` read by ``workers`` processes, in chunks (`_chunks`), a bounded
+    number of chunks ahead, handed back in order. When the pool cannot start or a chunk fails
+    (a worker died, another parser), the rest is read in this thread. On a cancel, or when the
+    generator is closed, nothing more is submitted and the pool is shut down, waiting only for
+    the chunks the workers have already taken."""
+    from concurrent import futures
+
+    chunks = _chunks(todo, workers)
+    try:
+        pool: ProcessPoolExecutor | None = futures.ProcessPoolExecutor(
+            workers, mp_context=_pool_context()
+        )
+    except (OSError, ValueError, NotImplementedError, ImportError):
+        yield from _read_serial(todo, cancel)
+        return
+    inflight: deque[tuple[list[_Job], Future[list[str | EpisodeMeta]]]] = deque()
+    ahead = workers * 2 + 1
+    submitted = 0
+    try:
+        while submitted < len(chunks) or inflight:
+            while pool is not None and submitted < len(chunks) and len(inflight) < ahead:
+                chunk = chunks[submitted]
+                try:
+                    files = [(path, rel) for _, path, rel, _, _ in chunk]
+                    future = pool.submit(_read_chunk, PARSER_VERSION, base, files)
+                except Exception:  # noqa: BLE001 - a broken pool: read here instead
+                    _shutdown(pool)
+                    pool = None
+                    break
+                inflight.append((chunk, future))
+                submitted += 1
+            if not inflight:  # the pool broke before anything was in flight
+                break
+            chunk, future = inflight.popleft()
+            rows = _result(future, cancel)
+            if rows is None:  # the workers failed: this chunk and the rest are read here
+                inflight.appendleft((chunk, future))
+                break
+            for job, row in zip(chunk, rows, strict=True):
+                if not isinstance(row, str):
+                    yield job, row, None
+                    continue
+                meta = _decode(base, job[2], row, make)
+                if meta is None:  # cannot happen (the worker checked): read it here
+                    yield job, read_metadata(Path(job[1])), None
+                else:
+                    yield job, meta, row
+        else:
+            return
+        rest = [job for chunk, _ in inflight for job in chunk]
+        rest += [job for chunk in chunks[submitted:] for job in chunk]
+        inflight.clear()
+        _shutdown(pool)
+        pool = None
+        yield from _read_serial(rest, cancel)
+    finally:
+        for _, future in inflight:
+            future.cancel()
+        _shutdown(pool)
+
+
+def _chunks(todo: list[_Job], workers: int) -> list[list[_Job]]:
+    """``todo`` cut in chunks of `CHUNK` files, smaller towards the end (down to `CHUNK_MIN`), so
+    the workers finish together rather than one waiting for the other's last chunk."""
+    chunks = []
+    start = 0
+    while start < len(todo):
+        size = max(CHUNK_MIN, min(CHUNK, (len(todo) - start) // (workers * 4)))
+        chunks.append(todo[start : start + size])
+        start += size
+    return chunks
+
+
+def _result(
+    future: Future[list[str | EpisodeMeta]], cancel: Cancel | None
+) -> list[str | EpisodeMeta] | None:
+    """The rows of a chunk (waiting with the interpreter lock released); None when it failed."""
+    from concurrent.futures import TimeoutError as FuturesTimeout
+
+    while True:
+        if cancel is not None and cancel():
+            raise LoadCancelled
+        try:
+            return future.result(timeout=0.05)
+        except FuturesTimeout:
+            continue
+        except Exception:  # noqa: BLE001 - a worker died, or refused: read here instead
+            return None
+
+
+def _shutdown(pool: ProcessPoolExecutor | None) -> None:
+    """Stop the workers: what was not started is dropped, what runs is awaited (one chunk)."""
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -464,14 +680,15 @@ def _write(
     order: list[tuple[str, int]] | None,
     removed: set[str] | frozenset[str] = frozenset(),
 ) -> sqlite3.Connection | None:
-    """Store ``rows``, drop ``removed``, renumber with ``order``; None when it cannot be written."""
+    """Store ``rows``, drop ``removed``, renumber with ``order`` (``[]``: the rows are numbered
+    already) or mark the numbers stale (None); None when it cannot be written."""
     try:
         db.execute("BEGIN IMMEDIATE")
         if removed:
             db.executemany("DELETE FROM files WHERE rel = ?", [(r,) for r in removed])
         if rows:
             db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", rows)
-        if order is not None:
+        if order:
             db.executemany("UPDATE files SET ord = ? WHERE rel = ?", [(i, r) for r, i in order])
         # rows written by an unfinished scan carry that scan's numbers: renumber next time
         ordered = "1" if order is not None else "0"

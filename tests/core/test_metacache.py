@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import ast
+import concurrent.futures
+import multiprocessing
 import os
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -279,3 +282,170 @@ def test_rows_round_trip_through_the_codec(library: Path) -> None:
         assert decode(base, rel, encode(meta), make) == meta
         assert decode(base, rel, encode(meta)) == meta
     assert decode(base, "x.md", "[1, 2") is None  # an odd row: read the file again
+
+
+# ---------------------------------------------------------------------------------------------
+# Many files: read in worker processes
+
+
+def _crash_worker(*_args: object) -> list[object]:
+    """Stands in for `metacache._read_chunk` in a worker: the process dies."""
+    os._exit(3)
+
+
+@pytest.fixture
+def big_library(tmp_path: Path) -> Path:
+    """A generated library of 150 files of every kind: nested, bad, other encodings, TOML."""
+    root = tmp_path / "big"
+    for i in range(150):
+        name = f"d{i % 4}/{'e' * (i % 3)}ep{i:03d}.{('md', 'txt', 'markdown')[i % 3]}"
+        if i % 17 == 5:
+            write(root, name, "x: [unclosed", "")  # an error: read, never cached
+        elif i % 13 == 3:
+            path = root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            text = f'+++\ntitle = "Café {i}"\ntags = ["t{i % 5}"]\n+++\nAL - Al Lee\n\nAL Hé {i}.\n'
+            path.write_bytes(text.encode("latin-1" if i % 2 else "utf-8"))
+            os.utime(path, (OLD, OLD))
+        else:
+            speakers = f"AB - Ann Bell\nCD - Cy Dee {i}\n\n"
+            write(root, name, f"Episode {i}", f"{speakers}AB Hello {i}.\n\nCD Bye.\n" * (i % 5 + 1))
+    return root
+
+
+@pytest.fixture
+def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Worker processes for any number of files, in small chunks, two workers."""
+    monkeypatch.setattr(metacache, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(metacache, "CHUNK", 16)
+    monkeypatch.setattr(metacache, "CHUNK_MIN", 4)
+    monkeypatch.setattr(metacache, "_workers", lambda: 2)
+
+
+def _rows(root: Path) -> list[tuple[object, ...]]:
+    con = sqlite3.connect(cache_path_for(root))
+    try:
+        return con.execute(
+            "SELECT rel, ord, size, mtime_ns, data FROM files ORDER BY rel"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def test_worker_processes_give_what_the_serial_path_gives(
+    big_library: Path, parallel: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serial = load_library(big_library)
+    assert sum(1 for m in serial if m.errors) > 0
+    reads = count_reads(monkeypatch)  # in this process: none, the workers read
+    calls: list[tuple[int, int]] = []
+    metas = load_library_cached(big_library, progress=lambda d, t: calls.append((d, t)))
+    assert metas == serial
+    assert [str(m.path) for m in metas] == [str(m.path) for m in serial]
+    assert reads == []
+    assert calls[0] == (0, 150) and calls[-1] == (150, 150)
+    assert not multiprocessing.active_children()  # the workers were stopped
+    parallel_rows = _rows(big_library)
+    assert cached_snapshot(big_library) == [m for m in serial if not m.errors]
+    # the cache the serial path writes is the same, row for row
+    metacache.clear_cache(big_library)
+    monkeypatch.setattr(metacache, "PARALLEL_MIN", 10**9)
+    assert load_library_cached(big_library) == serial
+    assert len(reads) == 150
+    assert _rows(big_library) == parallel_rows
+
+
+def test_a_cancel_while_workers_read_keeps_what_was_written(
+    big_library: Path, parallel: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(metacache, "COMMIT_EVERY", 10)
+    monkeypatch.setattr(metacache, "PROGRESS_INTERVAL", 0.0)
+    seen: list[int] = []
+
+    def cancel() -> bool:
+        return bool(seen) and seen[-1] >= 60
+
+    with pytest.raises(LoadCancelled):
+        load_library_cached(big_library, lambda d, t: seen.append(d), cancel=cancel)
+    assert not multiprocessing.active_children()
+    assert 60 <= seen[-1] < 150
+    kept = cached_snapshot(big_library)
+    serial = load_library(big_library)
+    assert 50 <= len(kept) < 150
+    assert set(map(str, (m.path for m in kept))) <= {str(m.path) for m in serial}
+    by_path = {m.path: m for m in serial}
+    assert all(by_path[m.path] == m for m in kept)
+    reads = count_reads(monkeypatch)
+    monkeypatch.setattr(metacache, "PARALLEL_MIN", 10**9)
+    assert load_library_cached(big_library) == serial
+    assert len(reads) == 150 - len(kept)  # what was kept is not read again
+    assert cached_snapshot(big_library) == [m for m in serial if not m.errors]
+
+
+def test_a_cancel_before_the_first_chunk_stops_the_workers(
+    big_library: Path, parallel: None
+) -> None:
+    with pytest.raises(LoadCancelled):
+        load_library_cached(big_library, cancel=lambda: True)
+    with pytest.raises(LoadCancelled):  # cancelled after the walk, while waiting for workers
+        calls: list[int] = []
+        load_library_cached(big_library, lambda d, t: calls.append(d), lambda: bool(calls))
+    assert not multiprocessing.active_children()
+    assert load_library_cached(big_library) == load_library(big_library)
+
+
+def test_an_exception_in_the_loop_stops_the_workers(big_library: Path, parallel: None) -> None:
+    class Stop(Exception):
+        pass
+
+    def progress(done: int, total: int) -> None:
+        if done:
+            raise Stop
+
+    with pytest.raises(Stop):
+        load_library_cached(big_library, progress)
+    assert not multiprocessing.active_children()
+
+
+@pytest.mark.parametrize("failure", ["no pool", "other parser", "worker dies"])
+def test_failing_workers_fall_back_to_reading_here(
+    big_library: Path, parallel: None, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    if failure == "no pool":
+
+        def no_pool(*_args: object, **_kw: object) -> None:
+            raise OSError("no processes allowed here")
+
+        monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
+    elif failure == "other parser":  # the workers' parser differs: they refuse
+        monkeypatch.setattr(metacache, "PARSER_VERSION", "another parser")
+    else:
+        monkeypatch.setattr(metacache, "_read_chunk", _crash_worker)
+    reads = count_reads(monkeypatch)
+    assert load_library_cached(big_library) == load_library(big_library)
+    assert len(reads) == 150
+    assert not multiprocessing.active_children()
+    assert cached_snapshot(big_library) == [m for m in load_library(big_library) if not m.errors]
+
+
+def test_few_files_or_a_frozen_app_read_in_this_thread(
+    big_library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads = count_reads(monkeypatch)
+    assert len(load_library_cached(big_library)) == 150  # fewer than PARALLEL_MIN
+    assert len(reads) == 150
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert metacache._workers() == 0
+    monkeypatch.delattr(sys, "frozen")
+    assert 1 <= metacache._workers() <= metacache.MAX_WORKERS
+
+
+def test_chunks_cover_the_files_in_order_and_shrink_towards_the_end() -> None:
+    todo = [(i, f"/l/{i}.md", f"{i}.md", 1, 1) for i in range(1000)]
+    chunks = metacache._chunks(todo, 2)
+    assert [job for chunk in chunks for job in chunk] == todo
+    sizes = [len(c) for c in chunks]
+    assert max(sizes) == metacache.CHUNK
+    assert all(a >= b for a, b in zip(sizes, sizes[1:], strict=False))
+    assert min(sizes[:-1]) >= metacache.CHUNK_MIN
+    assert metacache._chunks([], 2) == []

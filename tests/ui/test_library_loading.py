@@ -9,6 +9,7 @@ batches, with no Python comparison in the proxy.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import threading
 from pathlib import Path
 
@@ -77,6 +78,7 @@ def test_cached_list_shows_before_the_refresh_finishes(
     # The first episode opens from the cached list, on a later event-loop turn; then the
     # refresh starts (and is held here).
     qtbot.waitUntil(lambda: window.transcript is not None)
+    assert window.transcript is not None
     assert window.transcript.meta.title == "Beta: housing first"  # newest first
     qtbot.waitUntil(held.started.is_set)
     assert window.loader.is_loading() and window.loader.from_cache
@@ -96,6 +98,7 @@ def test_refresh_keeps_the_open_episode_and_selection_and_lists_a_new_file(
     qtbot.waitUntil(lambda: window.transcript is not None)
     qtbot.waitUntil(lambda: not window.episode_loader.is_busy())
     opened = window.transcript
+    assert opened is not None
     assert opened.path == (library / "gamma.md").resolve()
     assert window.episodes.current_path() == str(opened.path)
     requests: list[str] = []
@@ -128,6 +131,7 @@ def test_reopening_the_library_lists_a_new_file_and_keeps_the_episode(qtbot, lib
     window.open_path(library)
     wait_loaded(qtbot, window)
     opened = window.transcript
+    assert opened is not None
     (library / "delta.md").write_text(NEW_EPISODE, encoding="utf-8")
     window.open_library(library, episode=opened.path)
     wait_loaded(qtbot, window)
@@ -211,6 +215,7 @@ def test_a_large_list_reaches_the_model_in_bounded_batches(
     assert resets == [] and panel.model.rowCount() == 46
     assert panel.current_path() == "/lib/00002.md"
     row = panel.model.row_of("/lib/00003.md")
+    assert row is not None
     assert panel.model.index(row).data() == "Episode three"
 
 
@@ -226,3 +231,83 @@ def test_the_first_episode_opens_on_the_next_event_loop_turn(qtbot, library: Pat
     window._on_episodes_loaded(window.episodes.model.episodes())
     assert requested == []  # not while the list is being handled
     qtbot.waitUntil(lambda: len(requested) == 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# A large cold open: the files are read in worker processes, the loader thread only waits
+
+
+def _many_files(root: Path, n: int) -> Path:
+    for i in range(n):
+        path = root / f"s{i % 3}" / f"ep{i:03d}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            f'---\ntitle: "Episode {i}"\ndate: "2023-01-{i % 28 + 1:02d}"\n---\n'
+            f"AB - Ann Bell\n\nAB Hello {i}.\n",
+            "utf-8",
+        )
+    return root
+
+
+@pytest.fixture
+def workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(metacache, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(metacache, "CHUNK", 8)
+    monkeypatch.setattr(metacache, "CHUNK_MIN", 2)
+    monkeypatch.setattr(metacache, "_workers", lambda: 2)
+
+
+def test_a_cold_open_read_by_worker_processes_lists_every_file(
+    qtbot, tmp_path: Path, workers: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.core.library import load_library
+    from reader.ui.library_loader import LibraryLoader
+
+    root = _many_files(tmp_path / "many", 60)
+    read_here: list[Path] = []
+    real = metacache.read_metadata
+
+    def spy(path: Path) -> EpisodeMeta:
+        read_here.append(path)
+        return real(path)
+
+    monkeypatch.setattr(metacache, "read_metadata", spy)
+    loader = LibraryLoader()
+    lists: list[object] = []
+    steps: list[tuple[int, int]] = []
+    loader.episodesLoaded.connect(lists.append)
+    loader.progress.connect(lambda d, t: steps.append((d, t)))
+    loader.load(root)
+    assert loader.wait_until_idle(30_000)
+    assert lists == [load_library(root)]
+    assert read_here == []  # the worker processes read every file
+    assert steps and steps[-1] == (60, 60)
+    assert not multiprocessing.active_children()
+
+
+def test_a_new_load_cancels_a_cold_open_in_worker_processes(
+    qtbot, tmp_path: Path, workers: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.core.library import load_library
+    from reader.ui.library_loader import LibraryLoader
+
+    big = _many_files(tmp_path / "big", 120)
+    small = write_library(tmp_path / "small")
+    started = threading.Event()
+    real = metacache._result
+
+    def result(future, cancel):  # noqa: ANN001, ANN202 - notes that workers are reading
+        started.set()
+        return real(future, cancel)
+
+    monkeypatch.setattr(metacache, "_result", result)
+    loader = LibraryLoader()
+    lists: list[object] = []
+    loader.episodesLoaded.connect(lists.append)
+    loader.load(big)
+    qtbot.waitUntil(started.is_set, timeout=20_000)
+    loader.load(small)  # the first load stops: nothing more submitted, the workers stopped
+    assert loader.wait_until_idle(30_000)
+    assert lists[-1] == load_library(small)
+    assert not multiprocessing.active_children()
+    loader.shutdown()
