@@ -35,6 +35,10 @@ _LIST = re.compile(r"^([ \t]*)([-*+•]|\d{1,4}[.)])[ \t]+(\S.*)$")
 _FOOTNOTE = re.compile(r"^\[\^([^\]\s]{1,40})\]:[ \t]*(.*)$")
 _TABLE_CELL_SEP = re.compile(r":?-{2,}:?")
 _BOLD_OPENERS = ("**", "__")
+# the characters a marker can start with (after up to three spaces or tabs; a list item any)
+_FENCE_CHARS = frozenset("`~")
+_THEMATIC_CHARS = frozenset("-*_")
+_LIST_CHARS = frozenset("-*+•")
 
 
 def _heading_text(text: str) -> str:
@@ -95,6 +99,13 @@ def lex_lines(lines: Iterable[str], stop: int = 0) -> list[Raw]:
     for line in lines:
         if stop and len(out) >= stop:
             return out[:stop]
+        if not line:
+            # a blank line (nearly half of all lines) ends the block, in a fence too
+            if cur is not None:
+                if cur.lines:
+                    out.append(cur)
+                cur = None
+            continue
         if fence is None and (
             line[:1].isalpha() or (line[:2] in _BOLD_OPENERS and line[2:3].isalpha())
         ):
@@ -124,40 +135,52 @@ def lex_lines(lines: Iterable[str], stop: int = 0) -> list[Raw]:
         if not line.strip():
             flush()
             continue
-        m = _FENCE.match(line)
-        if m:
+        # the first character after the indent: each marker pattern below is tried only when
+        # it can match (most of these lines are indented prose, which none of them matches)
+        c = line.lstrip(" \t")[:1]
+        if c in _FENCE_CHARS:
+            m = _FENCE.match(line)
+            if m:
+                flush()
+                fence = m[1]
+                continue
+        if c == "#":
+            m = _ATX.match(line)
+            if m:
+                flush()
+                list_stack.clear()
+                text = _heading_text(m[2] or "")
+                if text.strip():
+                    out.append(Raw("heading", [text], len(m[1])))
+                continue
+        if c in _THEMATIC_CHARS and _THEMATIC.match(line) and not (cur and cur.kind == "list_item"):
             flush()
-            fence = m[1]
             continue
-        m = _ATX.match(line)
-        if m:
-            flush()
-            list_stack.clear()
-            text = _heading_text(m[2] or "")
-            if text.strip():
-                out.append(Raw("heading", [text], len(m[1])))
-            continue
-        if _THEMATIC.match(line) and not (cur and cur.kind == "list_item"):
-            flush()
-            continue
-        if _SETEXT.match(line) and cur is not None and cur.kind == "para" and len(cur.lines) == 1:
+        if (
+            c == "="
+            and _SETEXT.match(line)
+            and cur is not None
+            and cur.kind == "para"
+            and len(cur.lines) == 1
+        ):
             cur.kind = "heading"
             cur.level = 1
             flush()
             continue
-        m = _QUOTE.match(line)
-        if m:
-            level = min(m[1].count(">"), MAX_LEVEL)
-            content = m[2].strip()
-            if not content:
-                flush()
+        if c == ">":
+            m = _QUOTE.match(line)
+            if m:
+                level = min(m[1].count(">"), MAX_LEVEL)
+                content = m[2].strip()
+                if not content:
+                    flush()
+                    continue
+                if cur is None or cur.kind != "quote" or cur.level != level:
+                    flush()
+                    cur = Raw("quote", level=level)
+                cur.lines.append(content)
                 continue
-            if cur is None or cur.kind != "quote" or cur.level != level:
-                flush()
-                cur = Raw("quote", level=level)
-            cur.lines.append(content)
-            continue
-        m = _LIST.match(line)
+        m = _LIST.match(line) if c in _LIST_CHARS or c.isdigit() else None
         if m and not (cur is not None and cur.kind == "para" and _para_continues(m)):
             flush()
             indent = _indent(m[1])
@@ -166,16 +189,16 @@ def lex_lines(lines: Iterable[str], stop: int = 0) -> list[Raw]:
             list_stack.append(indent)
             cur = Raw("list_item", [m[3]], min(len(list_stack), MAX_LEVEL), m[2])
             continue
-        m = _FOOTNOTE.match(line)
+        m = _FOOTNOTE.match(line) if line[:1] == "[" else None
         if m:
             flush()
             cur = Raw("footnote", [f"[{m[1]}] {m[2]}"])
             continue
-        if _is_table_row(line):
+        if c == "|" and _is_table_row(line):
             flush()
             if not _is_table_separator(line):
-                cells = [c.strip() for c in line.strip().strip("|").split("|")]
-                out.append(Raw("para", [" | ".join(c for c in cells if c)]))
+                cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+                out.append(Raw("para", [" | ".join(cell for cell in cells if cell)]))
             continue
         if cur is None:
             list_stack.clear()

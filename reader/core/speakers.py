@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .lexer import Raw
 from .metadata_values import strip_honorific
@@ -201,6 +202,68 @@ class Label:
     rest: str
 
 
+@lru_cache(maxsize=256)
+def _key_pattern(labels: tuple[str, ...]) -> re.Pattern[str]:
+    """The pattern of a line starting with one of the key's ``labels`` (longest first).
+
+    Files of one show share their key: compiled once per set of labels, not once per file.
+    """
+    return re.compile(
+        r"^(?:\*\*|__)?(" + "|".join(re.escape(x) for x in labels) + r")(?:\*\*|__)?"
+        r"(?:[ \t]*:[ \t]*|[ \t]+|$)(?P<rest>.*)$"
+    )
+
+
+_BOLD_MARKS = ("**", "__")
+
+
+class _KeyLabels:
+    """`_key_pattern`'s match without compiling a pattern per file (each file has its own key):
+    ``match(line)`` is (label, rest) exactly as ``_key_pattern(labels).match(line)`` gives
+    ``(m[1], m["rest"])``, trying the alternatives in the pattern's order."""
+
+    __slots__ = ("labels", "by_first")
+
+    def __init__(self, labels: tuple[str, ...]) -> None:
+        self.labels = labels
+        #: first character → the labels starting with it, in the pattern's order
+        self.by_first: dict[str, list[str]] = {}
+        for label in labels:
+            self.by_first.setdefault(label[:1], []).append(label)
+
+    def match(self, line: str) -> tuple[str, str] | None:
+        if "\n" in line or "" in self.by_first:
+            # ("." stops at a line end; an empty label matches anywhere): the pattern decides
+            m = _key_pattern(self.labels).match(line)
+            return (m[1], m["rest"]) if m else None
+        starts = (2, 0) if line[:2] in _BOLD_MARKS else (0,)
+        by_first = self.by_first
+        n = len(line)
+        for p0 in starts:
+            for label in by_first.get(line[p0 : p0 + 1], ()):
+                if not line.startswith(label, p0):
+                    continue
+                p1 = p0 + len(label)
+                for p in (p1 + 2, p1) if line[p1 : p1 + 2] in _BOLD_MARKS else (p1,):
+                    # ``[ \t]*:[ \t]*``, else ``[ \t]+``, else the end of the line
+                    q = p
+                    while q < n and line[q] in " \t":
+                        q += 1
+                    if q < n and line[q] == ":":
+                        q += 1
+                        while q < n and line[q] in " \t":
+                            q += 1
+                        return label, line[q:]
+                    if q > p or p == n:
+                        return label, line[q:]
+        return None
+
+
+#: how many lines' label matches a `Speakers` keeps from its first reading of the document
+#: (for `Speakers.match`, which reads the same lines again); bounds the memory on huge files
+_REMEMBER_LINES = 20_000
+
+
 class Speakers:
     """Decides which labels at line starts are speakers, for one document."""
 
@@ -210,35 +273,46 @@ class Speakers:
         firsts = [strip_honorific(n).split() or n.split() for n in self.known]
         self.known |= {w[0] for w in firsts if w} | {n.split()[0] for n in self.known if n.split()}
         labels = sorted(key, key=len, reverse=True)
-        self.key_re = (
-            re.compile(
-                r"^(?:\*\*|__)?(" + "|".join(re.escape(x) for x in labels) + r")(?:\*\*|__)?"
-                r"(?:[ \t]*:[ \t]*|[ \t]+|$)(?P<rest>.*)$"
-            )
-            if labels
-            else None
-        )
+        self._key_labels = _KeyLabels(tuple(labels)) if labels else None
         counts: Counter[str] = Counter()
         bold: Counter[str] = Counter()
         bare: Counter[str] = Counter()
         intros: list[tuple[str, str]] = []
+        # line → its `_PLAIN_LABEL` match (lines with a colon not starting with "*" or "_"),
+        # or its (`_BOLD_LABEL`, `_BOLD_BARE`) matches (lines starting with "*" or "_"): what
+        # `match` needs of the pattern when it reads the same line again
+        plain_seen: dict[str, re.Match[str] | None] = {}
+        bold_seen: dict[str, tuple[re.Match[str] | None, re.Match[str] | None]] = {}
+        room = _REMEMBER_LINES
         for raw in raws:
             if raw.kind == "para":
                 for line in raw.lines:
-                    # (a plain label needs a colon: most lines are skipped without the pattern)
-                    m = _PLAIN_LABEL.match(line) if ":" in line else None
-                    if m:
-                        counts[m["name"]] += 1
-                        if m["paren"]:
-                            intros.append((m["name"], m["paren"].strip()))
-                    elif line[:1] in "*_":
+                    first = line[:1]
+                    if first in "*_" and first:
+                        # (no plain label starts with "*" or "_")
                         m = _BOLD_LABEL.match(line)
                         if m:
                             bold[m["name"].strip()] += 1
+                            b = None
                         else:
-                            m = _BOLD_BARE.match(line)
-                            if m and not m["rest"][0].islower():
-                                bare[m["name"]] += 1
+                            b = _BOLD_BARE.match(line)
+                            if b and not b["rest"][0].islower():
+                                bare[b["name"]] += 1
+                        if room:
+                            bold_seen[line] = (m, b)
+                            room -= 1
+                    elif ":" in line:
+                        # (a plain label needs a colon: most lines are skipped without the pattern)
+                        m = _PLAIN_LABEL.match(line)
+                        if m:
+                            counts[m["name"]] += 1
+                            if m["paren"]:
+                                intros.append((m["name"], m["paren"].strip()))
+                        if room:
+                            plain_seen[line] = m
+                            room -= 1
+        self._plain_seen = plain_seen
+        self._bold_seen = bold_seen
         self.counts = counts
         self.bold_counts = bold
         self.bare_counts = bare
@@ -253,32 +327,39 @@ class Speakers:
         self._used = used
         self._labels = {n.casefold() for c in (counts, bold, bare) for n in c}
         self._nicknames: dict[str, str | None] = {}
+        self._speaker_of: dict[str, str] = {}
+        self._bold_decided: dict[str, bool] = {}
 
     def match(self, line: str) -> Label | None:
         """The speaker label at the start of ``line``, or None."""
-        if self.key_re is not None:
-            m = self.key_re.match(line)
-            if m:
-                return Label(m[1], self.key[m[1]], m["rest"].strip())
+        if self._key_labels is not None:
+            found = self._key_labels.match(line)
+            if found:
+                return Label(found[0], self.key[found[0]], found[1].strip())
             if line[:1] in "I*_":
                 # an initials-style document (it has a key): "Int. Thank you." is a turn too
                 m = _INTERVIEWER_LINE.match(line)
                 if m:
                     return Label(m["label"], self.speaker_for(m["label"]), m["rest"].strip())
-        if line[:1] in "*_":
-            m = _BOLD_LABEL.match(line)
+        first = line[:1]
+        if first in "*_" and first:
+            seen = self._bold_seen.get(line)
+            m = _BOLD_LABEL.match(line) if seen is None else seen[0]
             if m:
                 name = m["name"].strip()
-                alone = not m["rest"].strip()
-                if self._bold_ok(name) or (alone and self._bold_alone_ok(name)):
-                    return Label(name, self.speaker_for(name), m["rest"].strip())
+                rest = m["rest"].strip()
+                ok = self._bold_decided.get(name)
+                if ok is None:
+                    ok = self._bold_decided[name] = self._bold_ok(name)
+                if ok or (not rest and self._bold_alone_ok(name)):
+                    return Label(name, self.speaker_for(name), rest)
                 return None
-            m = _BOLD_BARE.match(line)
+            m = _BOLD_BARE.match(line) if seen is None else seen[1]
             if m and self._bold_bare_ok(m["name"], m["rest"]):
                 return Label(m["name"], self.speaker_for(m["name"]), m["rest"].strip())
             return None
-        if line[:1].isalpha() and ":" in line:
-            m = _PLAIN_LABEL.match(line)
+        if first.isalpha() and ":" in line:
+            m = self._plain_seen[line] if line in self._plain_seen else _PLAIN_LABEL.match(line)
             if m and self._plain_ok(m["name"], m["paren"]):
                 name = m["name"]
                 speaker = self.speaker_for(name)
@@ -301,6 +382,12 @@ class Speakers:
 
     def speaker_for(self, label: str) -> str:
         """The speaker a label stands for: the key's name, ``Interviewer`` for ``INT``, or as is."""
+        speaker = self._speaker_of.get(label)
+        if speaker is None:
+            speaker = self._speaker_of[label] = self._speaker_for(label)
+        return speaker
+
+    def _speaker_for(self, label: str) -> str:
         if label in self.key:
             return self.key[label]
         if label in self.intros:
