@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
-import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -118,6 +117,8 @@ _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 def text_sha256(text: str) -> str:
     """The hash recorded in sidecars: SHA-256 of the canonical text encoded as UTF-8."""
+    import hashlib  # loads OpenSSL: not at start-up
+
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -9,6 +9,7 @@ Dialogs are opened with ``open()`` and never block.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QGuiApplication, QUndoCommand, QUndoGroup, QUndoStack
@@ -27,8 +28,10 @@ from reader.ui.commands import (
     SetPrivateCommand,
     SetTagsCommand,
 )
-from reader.ui.dialogs import AuthorDialog, NoteDialog, TagsDialog, default_author, open_dialog
 from reader.ui.settings import Settings
+
+if TYPE_CHECKING:  # the dialogs load when first opened (start-up stays cheap)
+    from reader.ui.dialogs import NoteDialog
 
 
 class AnnotationController(QObject):
@@ -131,6 +134,8 @@ class AnnotationController(QObject):
         ann = self._target()
         if ann is None:
             return
+        from reader.ui.dialogs import NoteDialog
+
         dialog = NoteDialog(ann.exact, ann.note, ann.private, self._parent)
         dialog.accepted.connect(lambda: self._note_accepted(ann.id, dialog))
         self.show_dialog(dialog)
@@ -140,6 +145,8 @@ class AnnotationController(QObject):
         ann = self._target()
         if ann is None:
             return
+        from reader.ui.dialogs import TagsDialog
+
         dialog = TagsDialog(ann.tags, self.library_tags(), self._parent)
         dialog.accepted.connect(lambda: self.set_tags(ann.id, dialog.tags()))
         self.show_dialog(dialog)
@@ -245,6 +252,8 @@ class AnnotationController(QObject):
         """True when an author name is set; otherwise ask once (or take the account name)."""
         if self.settings.value("author/name"):
             return True
+        from reader.ui.dialogs import AuthorDialog, default_author
+
         if not self._interactive:
             self.settings.set_value("author/name", default_author() or "Reader")
             return True
@@ -261,6 +270,8 @@ class AnnotationController(QObject):
     def show_dialog(self, dialog: QDialog) -> None:
         """Open a dialog window-modally without a nested event loop (tests never block)."""
         self.dialog = dialog
+        from reader.ui.dialogs import open_dialog
+
         dialog.finished.connect(self._dialog_finished)
         open_dialog(dialog)
 

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QApplication, QFontDialog, QWidget
 
 from reader.ui.actions import Actions
 from reader.ui.annotation_sidebar import AnnotationSidebar
-from reader.ui.dialogs import open_dialog
 from reader.ui.episode_list import EpisodeListPanel
 from reader.ui.settings import Settings
 from reader.ui.theme import (
@@ -93,6 +92,8 @@ class Appearance(QObject):
         dialog = QFontDialog(QFont(family, size), parent)
         dialog.setObjectName("fontDialog")
         dialog.fontSelected.connect(self._on_font_selected)
+        from reader.ui.dialogs import open_dialog  # loads when first used
+
         open_dialog(dialog)
 
     def _on_font_selected(self, font: QFont) -> None:

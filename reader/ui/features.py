@@ -48,7 +48,7 @@ def install_features(window: MainWindow) -> None:
     """Install every optional part into ``window`` (one line per part, in menu order)."""
     from reader.ui import browser_install, export_install, search_install
 
-    search_install.install(window)
+    search_install.install(window, keep_size=False)  # fixed once, with the browser's dock
     browser_install.install(window)
     export_install.install(window)
     install_recover(window)

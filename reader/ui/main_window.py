@@ -11,6 +11,7 @@ a moment after scrolling stops, and on close) through `Settings`.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import (
@@ -39,7 +40,6 @@ from reader.ui.annotate import AnnotationController, is_interactive
 from reader.ui.annotation_model import AnnotationModel
 from reader.ui.annotation_sidebar import AnnotationSidebar
 from reader.ui.appearance import Appearance
-from reader.ui.dialogs import WEB_SCHEMES, LinkDialog, SettingsDialog
 from reader.ui.episode_list import EpisodeListPanel
 from reader.ui.features import install_features
 from reader.ui.find_bar import FindBar
@@ -52,6 +52,9 @@ from reader.ui.window_annotating import SELECTION_SETTLE_MS, AnnotatingMixin
 from reader.ui.window_library import LibraryMixin
 from reader.ui.window_parts import build_menus, build_toolbar, dropped_path, fill_recent_menu
 from reader.ui.window_state import PanesMixin
+
+if TYPE_CHECKING:  # the dialogs load when first opened (start-up stays cheap)
+    from reader.ui.dialogs import LinkDialog
 
 #: The reading position is saved this long after scrolling stops (and on close).
 POSITION_SAVE_MS = 1500
@@ -277,6 +280,8 @@ class MainWindow(LibraryMixin, AnnotatingMixin, PanesMixin, QMainWindow):
 
     def confirm_link(self, url: str) -> LinkDialog | None:
         """Show where a clicked link leads; open it in the browser only if the user says so."""
+        from reader.ui.dialogs import WEB_SCHEMES, LinkDialog
+
         scheme = QUrl(url).scheme().lower()
         if scheme not in WEB_SCHEMES:
             self.show_message(f"Not a web address, not opened: {url}")
@@ -303,6 +308,8 @@ class MainWindow(LibraryMixin, AnnotatingMixin, PanesMixin, QMainWindow):
     # Dialogs -----------------------------------------------------------------------------------
 
     def _open_settings(self) -> None:
+        from reader.ui.dialogs import SettingsDialog
+
         dialog = SettingsDialog(
             self.settings.value("author/name"),
             self.settings.value("annotate/color_meanings"),

@@ -108,12 +108,16 @@ def keep_minimum_size(window: QWidget) -> None:
     window.setMinimumSize(width, height)
 
 
-def install(window: MainWindow) -> SearchDock:
-    """Add the search dock (hidden) and Edit ▸ Search Library… (Ctrl+Shift+F) to ``window``."""
+def install(window: MainWindow, *, keep_size: bool = True) -> SearchDock:
+    """Add the search dock (hidden) and Edit ▸ Search Library… (Ctrl+Shift+F) to ``window``.
+
+    ``keep_size=False``: the caller fixes the window's minimum size (`keep_minimum_size`) once
+    its other docks are added (each fixing costs a layout pass)."""
     dock = SearchDock(window)
     dock.hide()
     window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-    keep_minimum_size(window)
+    if keep_size:
+        keep_minimum_size(window)
     action = QAction("Search &Library…", window)
     action.setObjectName("action_search_library")
     action.setShortcut(QKeySequence(SHORTCUT))

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QPlainTextEd
 
 from reader import APP_NAME
 from reader.core.annotations import now_iso
-from reader.ui.dialogs import open_dialog
 from reader.ui.window_annotating import reload_summary
 
 if TYPE_CHECKING:
@@ -130,6 +129,8 @@ class LibraryMixin(_MixinBase):
         if self.library:
             dialog.setDirectory(str(self.library))
         dialog.fileSelected.connect(lambda path: self.open_path(Path(path)))
+        from reader.ui.dialogs import open_dialog  # loads when first used
+
         open_dialog(dialog)
 
     def open_episode(self, path: str) -> None:

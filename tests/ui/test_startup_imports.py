@@ -41,6 +41,7 @@ LAZY_UI = (
     "reader.ui.export_dialog",
     "reader.ui.recover_view",
     "reader.ui.help",
+    "reader.ui.dialogs",
 )
 
 PROBE = """
