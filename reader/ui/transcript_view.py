@@ -5,8 +5,9 @@ exactly the canonical text, so the only conversion is UTF-16 ↔ code point (`re
 
 Parts: `transcript_render` builds the document, `reading_edit.ReadingEdit` shows it and paints the
 decoration, `highlights` turns annotations into one list of extra selections, `scrollmarks` puts
-their marks on the scroll bar, `text_geometry` finds lines in the layout and `transcript_header`
-is the header above the text.
+their marks on the scroll bar, `text_geometry` finds lines in the layout, `transcript_header`
+is the header above the text, and `transcript_build` (building the document, progressively) and
+`transcript_find` (find) hold those parts of the view.
 
 A long transcript is built progressively: its whole text goes in at once, then its formats and
 layout follow from the top down in slices of about `SLICE_MS` between the event loop's turns, so
@@ -20,7 +21,6 @@ Transcripts up to `PROGRESSIVE_CHARS` are built in one go, as before.
 from __future__ import annotations
 
 import bisect
-import time
 from collections.abc import Iterable
 
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal
@@ -31,7 +31,6 @@ from reader.core.annotations import Annotation
 from reader.core.transcript import Transcript
 from reader.ui.highlights import (
     AnnotationIndex,
-    find_hits,
     find_selections,
     highlight_selections,
     range_rects,
@@ -52,16 +51,18 @@ from reader.ui.theme import (
     reading_font_family,
     theme_for,
 )
+from reader.ui.transcript_build import TranscriptBuild
+from reader.ui.transcript_find import TranscriptFind
 from reader.ui.transcript_render import (
     DocumentBuilder,
     Metrics,
     RenderResult,
-    column_width,
     document_text,
 )
 
 
-class TranscriptView(QWidget):
+# `TranscriptFind.find` shadows the static QWidget.find(WId) (a window lookup, never called here).
+class TranscriptView(TranscriptBuild, TranscriptFind, QWidget):  # type: ignore[misc]
     """Shows one transcript; reports selections and clicks in canonical code-point offsets."""
 
     #: The selection changed: (start, end) code points; start == end when nothing is selected.
@@ -180,172 +181,6 @@ class TranscriptView(QWidget):
     def offsets(self) -> OffsetMap:
         """Code point ↔ UTF-16 conversion for the current text."""
         return self._render.offsets
-
-    def _rebuild(self, keep_state: bool = True) -> None:
-        """Build the document from the transcript, theme and font; keep position and selection."""
-        reading = self.reading_offset() if keep_state else 0
-        selection = self.selection_offsets() if keep_state else None
-        edit = self._edit
-        if not keep_state:
-            edit.hide_caret()
-        self._build_timer.stop()
-        self._builder = None
-        self._pending_offset = self._pending_selection = None
-        font = reading_font(self._point_size, self._family)
-        metrics = self._metrics = Metrics.for_font(font)
-        edit.theme = self._theme
-        edit.label_font = metrics.label_font
-        edit.indent = metrics.indent
-        edit.column_width = column_width(font)
-        edit.current = None
-        edit.header.set_style(self._theme, font)
-        self._building = True
-        try:
-            doc = edit.document()
-            if self._transcript is None:
-                edit.header.set_transcript(None, [])
-                doc.setDefaultFont(font)
-                doc.clear()
-                self._render = RenderResult(offsets=OffsetMap(""))
-            else:
-                speakers = list(_speakers(self._transcript))
-                edit.header.set_transcript(self._transcript, speakers)
-                # Off the document while its text is replaced: setPlainText would move the
-                # cursor to the end, and moving it back would lay out the whole text.
-                edit.setTextCursor(QTextCursor())
-                builder = DocumentBuilder(doc, self._transcript, self._theme, font)
-                self._render = builder.result
-                if builder.length16 <= self.PROGRESSIVE_CHARS:
-                    builder.finish()
-                else:
-                    self._builder = builder
-            edit.labels = self._render.labels
-            edit.quotes = self._render.quotes
-            edit.update_column(force=True)
-            if self._builder is None:
-                layout = doc.documentLayout()
-                layout.blockBoundingRect(doc.lastBlock())  # finish the layout now, not lazily
-            else:
-                self._run_slice(first=True)  # the top now, the rest between the event loop's turns
-            self._reindex()
-            if self._find_text:
-                self._find_hits = find_hits(doc, self._find_text)
-            self._refresh_extra_selections()
-            cursor = QTextCursor(doc)
-            edit.setTextCursor(cursor)
-        finally:
-            self._building = False
-        if self._builder is not None:
-            self._pending_selection = selection
-            self._pending_offset = reading if reading > 0 else None
-            self._apply_pending()
-            self._build_timer.start()
-        else:
-            if selection is not None:
-                self.set_selection(*selection)
-            self.set_reading_offset(reading)
-        self._last_selection = None
-        self.update_scroll_marks()
-
-    # --- progressive build ------------------------------------------------------------------
-    def is_building(self) -> bool:
-        """Whether a long transcript is still being formatted (see the module docstring)."""
-        return self._builder is not None
-
-    def finish_building(self) -> None:
-        """Format and lay out whatever is left now (no-op when the document is complete)."""
-        if self._builder is not None:
-            self._ensure_built(self._builder.length16)
-
-    def _run_slice(self, first: bool = False) -> None:
-        """Format and lay out from the frontier on for up to `SLICE_MS` (``first``: one step,
-        the top of the text, while the window has the rest of the episode to show)."""
-        builder = self._builder
-        assert builder is not None
-        doc = self._edit.document()
-        layout = doc.documentLayout()
-        deadline = time.perf_counter() + self.SLICE_MS / 1000
-        while not builder.done:
-            builder.step(self.STEP_CHARS)
-            layout.blockBoundingRect(doc.findBlock(max(builder.frontier16 - 1, 0)))
-            if first or time.perf_counter() >= deadline:
-                break
-
-    def _build_slice(self) -> None:
-        if self._builder is None:
-            return
-        self._run_slice()
-        self._after_progress()
-
-    def _ensure_built(self, pos16: int) -> None:
-        """Format (and lay out) at least up to the line after ``pos16`` before using it."""
-        builder = self._builder
-        if builder is None or pos16 < builder.frontier16:
-            return
-        builder.step_to(pos16)
-        builder.step(self.STEP_CHARS)  # and a little beyond: the lines shown below it
-        doc = self._edit.document()
-        doc.documentLayout().blockBoundingRect(doc.findBlock(max(builder.frontier16 - 1, 0)))
-        self._after_progress()
-
-    def _after_progress(self) -> None:
-        """The build moved on: hand Qt what it reached, and finish or go on."""
-        builder = self._builder
-        if builder is None:
-            return
-        if builder.done:
-            self._builder = None
-            self._build_timer.stop()
-        # Every slice hands Qt the highlights it reached: Qt works out each new one's
-        # rectangle (≈0.1 ms), too long for all 2,000 of a long transcript at the end.
-        self._refresh_extra_selections()
-        self._apply_pending()
-        if self._builder is None:
-            self.update_scroll_marks()
-            self.buildFinished.emit()
-        else:
-            self._build_timer.start()
-
-    def _apply_pending(self) -> None:
-        """Restore the selection and reading position once the build has reached them."""
-        frontier = self._frontier16()
-        conv = self._render.offsets
-        sel = self._pending_selection
-        if sel is not None and (frontier is None or conv.to_utf16(sel[1]) < frontier):
-            self._pending_selection = None
-            cursor = QTextCursor(self._edit.document())
-            cursor.setPosition(conv.to_utf16(sel[0]))
-            cursor.setPosition(conv.to_utf16(sel[1]), QTextCursor.MoveMode.KeepAnchor)
-            self._building = True
-            try:
-                self._edit.setTextCursor(cursor)
-            finally:
-                self._building = False
-        offset = self._pending_offset
-        if offset is not None and (frontier is None or conv.to_utf16(offset) < frontier):
-            self._pending_offset = None
-            if not self._scroll_to_reading(offset) and frontier is not None:
-                self._pending_offset = offset  # the text laid out ends too soon below it
-
-    def _needs_selections(self) -> bool:
-        """Whether the text shown reaches past the highlights handed to Qt so far (they are
-        handed over when needed, and all at once when the build is done)."""
-        given = self._given16
-        if given is None:
-            return False
-        doc = self._edit.document()
-        bottom = self._edit.verticalScrollBar().value() + 2 * self._edit.viewport().height()
-        return first_visible_position(doc, float(bottom)) + self.STEP_CHARS >= given
-
-    def _frontier16(self) -> int | None:
-        """Where the progressive build has got to (None: the document is complete)."""
-        return self._builder.frontier16 if self._builder is not None else None
-
-    def _on_scroll_value(self, _value: int) -> None:
-        if not self._scrolling and not self._building:
-            self._pending_offset = None  # the reader scrolled: that is the position now
-        if self._builder is not None and not self._building and self._needs_selections():
-            self._refresh_extra_selections()
 
     # --- annotations ------------------------------------------------------------------------
     def set_annotations(self, annotations: Iterable[Annotation]) -> None:
@@ -595,49 +430,6 @@ class TranscriptView(QWidget):
     def is_flashing(self) -> bool:
         return self._edit.is_flashing()
 
-    # --- find -------------------------------------------------------------------------------
-    # Shadows the static QWidget.find(WId) (a window lookup, never called on a view).
-    def find(self, text: str, backwards: bool = False) -> bool:  # type: ignore[override]
-        """Select the next (or previous) case-insensitive match, wrapping around."""
-        if not text:
-            return False
-        doc = self._edit.document()
-        flags = QTextDocument.FindFlag.FindBackward if backwards else QTextDocument.FindFlag(0)
-        found = doc.find(text, self._edit.textCursor(), flags)
-        if found.isNull():
-            wrap = QTextCursor(doc)
-            if backwards:
-                wrap.movePosition(QTextCursor.MoveOperation.End)
-            found = doc.find(text, wrap, flags)
-        if found.isNull():
-            return False
-        self._ensure_built(found.selectionEnd())
-        self._pending_offset = self._pending_selection = None
-        self._edit.setTextCursor(found)
-        conv = self._render.offsets
-        start = conv.to_code_point(found.selectionStart())
-        self.scroll_to_offset(start, end=conv.to_code_point(found.selectionEnd()))
-        return True
-
-    def find_all(self, text: str) -> int:
-        """Highlight every case-insensitive match of ``text``; return how many there are."""
-        self._find_text = text
-        self._find_hits = find_hits(self._edit.document(), text)
-        self._refresh_extra_selections()
-        self.update_scroll_marks()
-        return len(self._find_hits)
-
-    def find_hits(self) -> list[tuple[int, int]]:
-        """The current find-all matches as code-point ranges."""
-        conv = self._render.offsets
-        return [(conv.to_code_point(s), conv.to_code_point(e)) for s, e in self._find_hits]
-
-    def clear_find(self) -> None:
-        self._find_text = ""
-        self._find_hits = []
-        self._refresh_extra_selections()
-        self.update_scroll_marks()
-
     # --- appearance -------------------------------------------------------------------------
     def theme(self) -> Theme:
         return self._theme
@@ -672,11 +464,3 @@ class TranscriptView(QWidget):
 
     def zoom_out(self) -> None:
         self.set_font(self._family, self._point_size - 1)
-
-
-def _speakers(transcript: Transcript) -> Iterable[str]:
-    seen: set[str] = set()
-    for block in transcript.blocks:
-        if block.speaker and block.speaker not in seen:
-            seen.add(block.speaker)
-            yield block.speaker
