@@ -39,20 +39,13 @@ def _open(path: Path, *, read_only: bool):  # noqa: ANN202 - AnnotationStore, im
     return AnnotationStore.open(load_transcript(path), read_only=read_only)
 
 
-def _bytes(path: Path | None) -> bytes | None:
-    try:
-        return path.read_bytes() if path is not None else None
-    except OSError:
-        return None
-
-
 def _local(t: _dt.datetime) -> str:
     return t.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
 def cmd_backups(argv: Sequence[str]) -> int:
     """List the backups of a transcript's notes, newest first."""
-    from reader.core.backups import list_backups
+    from reader.core.backups import with_current
 
     p = argparse.ArgumentParser(
         prog="transcript-reader backups",
@@ -65,8 +58,7 @@ def cmd_backups(argv: Sequence[str]) -> int:
     if path is None:
         return 2
     store = _open(path, read_only=True)
-    found = list_backups(store.document_id)
-    now = {False: _bytes(store.sidecar_path), True: _bytes(store.private_path)}
+    found = with_current(store.document_id, store.sidecar_path, store.private_path)
     rows = [
         {
             "id": b.id,
@@ -74,10 +66,10 @@ def cmd_backups(argv: Sequence[str]) -> int:
             "annotations": b.annotations(),
             "private": b.private,
             "saved": b.saved,
-            "current": b.holds(now[b.private]),
+            "current": current,
             "path": str(b.path),
         }
-        for b in found
+        for b, current in found
     ]
     if ns.json:
         print(json.dumps({"file": str(path), "backups": rows}, ensure_ascii=False, indent=2))
@@ -86,7 +78,7 @@ def cmd_backups(argv: Sequence[str]) -> int:
         print(f"No backups of the notes on {path.name} yet.")
         return 0
     print(f"Backups of the notes on {path.name} (newest first):")
-    for b, row in zip(found, rows, strict=True):
+    for (b, _current), row in zip(found, rows, strict=True):
         count = "?" if row["annotations"] is None else row["annotations"]
         kind = "  private" if b.private else ""
         kind += "  (as now)" if row["current"] else "" if b.saved else "  (found on disk)"

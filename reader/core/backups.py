@@ -93,6 +93,22 @@ class Backup:
             return False
 
 
+def with_current(
+    document_id: str, sidecar_file: Path, private_file: Path | None
+) -> list[tuple[Backup, bool]]:
+    """The backups of a document, newest first, each with whether it holds the notes as they are
+    on disk now (``sidecar_file`` for shared notes, ``private_file`` for private ones)."""
+    now = {False: _read(sidecar_file), True: _read(private_file)}
+    return [(b, b.holds(now[b.private])) for b in list_backups(document_id)]
+
+
+def _read(path: Path | None) -> bytes | None:
+    try:
+        return path.read_bytes() if path is not None else None
+    except OSError:
+        return None
+
+
 def _folder(document_id: str) -> Path:
     return backups_root() / document_key(document_id)
 

@@ -51,13 +51,6 @@ SECTIONS = {
 }  # fmt: skip
 
 
-def _bytes(path: Path | None) -> bytes | None:
-    try:
-        return path.read_bytes() if path is not None else None
-    except OSError:
-        return None
-
-
 def show_in_folder(path: Path) -> bool:
     """Open the folder holding ``path`` (or ``path`` itself when a folder) in the file manager."""
     folder = path if path.is_dir() else path.parent
@@ -117,9 +110,11 @@ class RecoverDialog(QDialog):
             found = recovery.scan(window.library)
         store = window.model.store
         if store is not None:
-            now = {False: _bytes(store.sidecar_path), True: _bytes(store.private_path)}
-            for b in backups.list_backups(store.document_id):
-                if b.holds(now[b.private]):
+            current = backups.with_current(
+                store.document_id, store.sidecar_path, store.private_path
+            )
+            for b, is_current in current:
+                if is_current:
                     continue  # the notes as they are now: nothing to restore
                 count = b.annotations()
                 local = b.time.astimezone().strftime("%Y-%m-%d %H:%M:%S")
