@@ -348,6 +348,10 @@ def render_inline(source: str, plain: bool = False) -> tuple[str, tuple[InlineSp
     if plain:
         text = _WS.sub(" ", source).strip()
         return text, _timestamps(text, ())
+    if _SPECIAL.search(source) is None:
+        # no markup at all (two blocks in three of real transcripts): nothing to render
+        text, spans = _collapse(source, [])
+        return text, _timestamps(text, spans)
     out = _Out()
     _render(source, 0, len(source), out, 0, _Index(source))
     raw = "".join(out.parts)
@@ -357,6 +361,19 @@ def render_inline(source: str, plain: bool = False) -> tuple[str, tuple[InlineSp
 
 # whitespace runs that change when collapsed: leading, trailing, 2+ long, or not a plain space
 _WS_CHANGE = re.compile(r"^\s+|\s{2,}|[^\S ]| $")
+# every character but " " that `str.isspace` (and so ``\s``) accepts, spelled out: a search for
+# a set of literals is several times faster than the ``[^\S ]`` class (tests check the set)
+_OTHER_WS = re.compile(
+    "[\t\n\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+)
+
+
+def _ws_changes(raw: str) -> bool:
+    """Whether `_collapse` changes ``raw``'s whitespace (what ``_WS_CHANGE.search`` tells, at a
+    fraction of its cost: that alternation scans every block of every transcript)."""
+    if not raw:
+        return False
+    return raw[0].isspace() or raw[-1].isspace() or "  " in raw or _OTHER_WS.search(raw) is not None
 
 
 def _collapse(raw: str, spans: list[InlineSpan]) -> tuple[str, tuple[InlineSpan, ...]]:
@@ -365,7 +382,7 @@ def _collapse(raw: str, spans: list[InlineSpan]) -> tuple[str, tuple[InlineSpan,
     One pass over the runs that change, mapping only the span ends (memory stays O(spans), not
     O(characters), so a 20 MB paragraph costs no per-character table).
     """
-    if _WS_CHANGE.search(raw) is None:
+    if not _ws_changes(raw):
         return raw, tuple(sorted(spans, key=lambda sp: (sp.start, -sp.end)))
     points = sorted({p for sp in spans for p in (sp.start, sp.end)})
     mapped: dict[int, int] = {}
@@ -408,8 +425,8 @@ def _collapse(raw: str, spans: list[InlineSpan]) -> tuple[str, tuple[InlineSpan,
 
 
 def _timestamps(text: str, spans: tuple[InlineSpan, ...]) -> tuple[InlineSpan, ...]:
-    if ":" not in text:
-        return spans
+    if ":" not in text or not ("[" in text or "(" in text or text[:1].isdigit()):
+        return spans  # every `_TIMESTAMP` has a colon and a bracket or a leading digit
     found = [InlineSpan(m.start(), m.end(), "timestamp") for m in _TIMESTAMP.finditer(text)]
     if not found:
         return spans

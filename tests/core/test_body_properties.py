@@ -251,3 +251,35 @@ def test_read_metadata_is_as_with_a_full_lex(
         mp.setattr(_body, "lex_head", full_lex)
         slow = dataclasses.asdict(read_metadata(path))
     assert fast == slow
+
+
+_WHITESPACE = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+
+
+def test_other_whitespace_set_is_every_space_but_the_plain_one() -> None:
+    """`markup._OTHER_WS` spells out ``[^\\S ]``: the same characters, code point by code point."""
+    import re
+
+    from reader.core.markup import _OTHER_WS
+
+    spelled = {c for c in map(chr, range(0x110000)) if _OTHER_WS.fullmatch(c)}
+    assert spelled == {c for c in _WHITESPACE if c != " "}
+    assert spelled == {c for c in map(chr, range(0x110000)) if re.fullmatch(r"[^\S ]", c)}
+
+
+@given(st.text(alphabet=st.sampled_from([*_WHITESPACE, "a", "é", "*", ":", "\n"]), max_size=30))
+def test_whitespace_change_check_is_the_pattern(raw: str) -> None:
+    from reader.core.markup import _WS_CHANGE, _ws_changes
+
+    assert _ws_changes(raw) == (_WS_CHANGE.search(raw) is not None)
+
+
+@given(st.text(alphabet=st.sampled_from(list(" \t\n\xa0ab0123:[]()*_`~&!<\\é\u0301")), max_size=40))
+def test_plain_block_fast_path_renders_as_the_full_renderer(source: str) -> None:
+    """A block without markup skips the renderer: same text and spans as rendering it."""
+    from reader.core import markup
+
+    out = markup._Out()
+    markup._render(source, 0, len(source), out, 0, markup._Index(source))
+    text, spans = markup._collapse("".join(out.parts), out.spans)
+    assert markup.render_inline(source) == (text, markup._timestamps(text, spans))
