@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from reader.core.metacache_codec import PathMaker as _PathMaker
 from reader.core.metacache_codec import decode as _decode
 from reader.core.metacache_codec import encode as _encode
+from reader.core.metacache_codec import round_trips as _round_trips
 from reader.core.transcript import EpisodeMeta
 
 if TYPE_CHECKING:  # multiprocessing is imported only for a load that reads many files
@@ -103,7 +104,7 @@ def _prestart() -> None:
 def _read_chunk(version: str, base: str, files: list[tuple[str, str]]) -> list[str | EpisodeMeta]:
     """What a worker process runs: each file's metadata as its cache row (compact JSON, cheap to
     send back), or as the `EpisodeMeta` itself in the odd case its row would not decode to an
-    equal value (so the result is exactly the serial path's).
+    equal value (`round_trips`: so the result is exactly the serial path's).
 
     ``version`` is the asking process's `PARSER_VERSION`: a worker whose parser differs (its
     sources changed since the fork server started) refuses, and the asking process reads.
@@ -113,10 +114,9 @@ def _read_chunk(version: str, base: str, files: list[tuple[str, str]]) -> list[s
     if version != metacache.PARSER_VERSION:
         raise RuntimeError("this worker's parser differs from the loading process's")
     out: list[str | EpisodeMeta] = []
-    for path, rel in files:
+    for path, _rel in files:
         meta = metacache.read_metadata(Path(path))
-        row = _encode(meta)
-        out.append(row if _decode(base, rel, row) == meta else meta)
+        out.append(_encode(meta) if _round_trips(meta) else meta)
     return out
 
 

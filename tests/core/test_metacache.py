@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reader.core import metacache
 from reader.core.library import iter_transcript_paths, load_library
@@ -282,6 +284,37 @@ def test_rows_round_trip_through_the_codec(library: Path) -> None:
         assert decode(base, rel, encode(meta), make) == meta
         assert decode(base, rel, encode(meta)) == meta
     assert decode(base, "x.md", "[1, 2") is None  # an odd row: read the file again
+
+
+_JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5)
+    | st.dates() | st.tuples(st.integers()),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.text(max_size=3) | st.integers(), inner, max_size=3),
+    max_leaves=8,
+)  # fmt: skip
+
+
+@given(
+    fields=st.dictionaries(st.text(max_size=4), _JSONISH, max_size=4),
+    date=st.none() | st.dates() | st.datetimes(),
+    duration=st.none() | st.integers(0, 10**6) | st.floats(),
+    speakers=st.lists(st.text(max_size=4), max_size=3),
+)
+def test_round_trips_tells_which_rows_decode_to_an_equal_value(
+    fields: dict[str, object], date: object, duration: object, speakers: list[str]
+) -> None:
+    """The worker sends a row when `round_trips` says so: that row must decode to the very
+    value (types too), and every value it refuses really would not come back equal."""
+    from dataclasses import astuple
+
+    from reader.core.metacache_codec import round_trips
+    from reader.core.transcript import EpisodeMeta
+
+    meta = EpisodeMeta(Path("/lib/a.md"), "T", None, date, duration, speakers, fields=fields)  # type: ignore[arg-type]
+    decoded = decode("/lib", "a.md", encode(meta))
+    same = decoded == meta and repr(astuple(decoded)) == repr(astuple(meta))
+    assert round_trips(meta) == same
 
 
 # ---------------------------------------------------------------------------------------------
