@@ -77,11 +77,12 @@ def _build(root: Path, db: Path, workers: int, **kw):  # type: ignore[no-untyped
     return idx, idx.update(**kw)
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 def test_worker_processes_build_the_same_index_as_the_serial_path(
-    big_library: Path, tmp_path: Path
+    big_library: Path, tmp_path: Path, workers: int
 ) -> None:
-    serial, s_stats = _build(big_library, tmp_path / "serial.sqlite3", 1)
-    parallel, p_stats = _build(big_library, tmp_path / "parallel.sqlite3", 2)
+    serial, s_stats = _build(big_library, tmp_path / "serial.sqlite3", 0)
+    parallel, p_stats = _build(big_library, tmp_path / "parallel.sqlite3", workers)
     assert _dump(tmp_path / "serial.sqlite3") == _dump(tmp_path / "parallel.sqlite3")
     assert (p_stats.parsed, p_stats.blocks, p_stats.notes) == (
         s_stats.parsed, s_stats.blocks, s_stats.notes,
@@ -111,7 +112,7 @@ def test_a_parallel_build_can_be_cancelled_and_resumed(big_library: Path, tmp_pa
     assert indexed == 10 == stats.parsed  # what was written is kept
     stats = idx.update()
     assert not stats.cancelled and stats.unchanged == 10 and stats.parsed == 31
-    _build(big_library, tmp_path / "serial.sqlite3", 1)
+    _build(big_library, tmp_path / "serial.sqlite3", 0)
     resumed, serial = _dump(tmp_path / "x.sqlite3"), _dump(tmp_path / "serial.sqlite3")
     assert sorted(r[1:] for r in resumed["files"]) == sorted(r[1:] for r in serial["files"])
     assert sorted(r[1] for r in resumed["fts"]) == sorted(r[1] for r in serial["fts"])
@@ -142,7 +143,7 @@ class _NoPool:
 def test_a_failing_pool_falls_back_to_parsing_here(
     big_library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pool: type
 ) -> None:
-    _build(big_library, tmp_path / "serial.sqlite3", 1)
+    _build(big_library, tmp_path / "serial.sqlite3", 0)
     monkeypatch.setattr(search_module, "ProcessPoolExecutor", pool)
     _idx, stats = _build(big_library, tmp_path / "fallback.sqlite3", 2)
     assert stats.parsed == 41 and not stats.errors
@@ -169,7 +170,7 @@ def test_small_updates_never_start_workers(big_library: Path, tmp_path: Path) ->
 
 
 def test_scores_are_bm25_best_first(big_library: Path, tmp_path: Path) -> None:
-    idx, _ = _build(big_library, tmp_path / "x.sqlite3", 1)
+    idx, _ = _build(big_library, tmp_path / "x.sqlite3", 0)
     results = idx.search("welfare OR giraffes", limit=100)
     con = sqlite3.connect(tmp_path / "x.sqlite3")
     ranks = [
@@ -188,7 +189,7 @@ def test_scores_are_bm25_best_first(big_library: Path, tmp_path: Path) -> None:
 def test_parallel_ranking_gives_the_same_results(
     big_library: Path, tmp_path: Path, threads: int
 ) -> None:
-    idx, _ = _build(big_library, tmp_path / "x.sqlite3", 1)
+    idx, _ = _build(big_library, tmp_path / "x.sqlite3", 0)
     queries = ("welfare OR giraffes", "café", "tag", "involve*", "policy -families", "nothing")
     expected = {q: idx.search(q, limit=100) for q in queries}
     pages = {q: idx.search(q, limit=4, offset=2) for q in queries}
@@ -214,7 +215,7 @@ def test_a_worker_with_another_parser_refuses(big_library: Path) -> None:
 def test_the_default_page_is_the_first_screenful(big_library: Path, tmp_path: Path) -> None:
     from reader.core.search_rank import PAGE_SIZE, READ_CACHE_KIB
 
-    idx, _ = _build(big_library, tmp_path / "x.sqlite3", 1)
+    idx, _ = _build(big_library, tmp_path / "x.sqlite3", 0)
     everything = idx.search("welfare OR giraffes", limit=100)
     assert len(everything) > PAGE_SIZE  # the library has more hits than one page
     assert idx.search("welfare OR giraffes") == everything[:PAGE_SIZE]
