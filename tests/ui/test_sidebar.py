@@ -6,10 +6,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QUndoStack
 from window_helpers import annotation_model, open_window, press, saved, select_text, write_library
 
+from reader.core.annotations import Annotation
 from reader.core.store import new_annotation
 from reader.ui.annotation_delegate import AnnotationRole, wrap_lines
 from reader.ui.annotation_model import AnnotationModel
@@ -180,3 +183,98 @@ def test_stack_push_adds_one_row(qtbot, model, sidebar: AnnotationSidebar) -> No
     assert rows(sidebar.proxy) == ["omicron"]
     stack.undo()
     assert rows(sidebar.proxy) == []
+
+
+class _FakeSource(QObject):
+    """The signals and lookups of `AnnotationModel` that the list model follows."""
+
+    annotationAdded = Signal(str)
+    annotationChanged = Signal(str)
+    annotationRemoved = Signal(str)
+    modelReset = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[str, Annotation] = {}
+
+    def get(self, annotation_id: str) -> Annotation | None:
+        return self.items.get(annotation_id)
+
+    def all(self) -> list[Annotation]:
+        return list(self.items.values())
+
+
+_OPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("add"), st.integers(0, 6), st.integers(0, 9), st.integers(0, 9)),
+        st.tuples(st.just("change"), st.integers(0, 6), st.integers(0, 9), st.integers(0, 9)),
+        st.tuples(st.just("remove"), st.integers(0, 6), st.just(0), st.just(0)),
+        st.tuples(st.just("sort"), st.sampled_from(["position", "created", "modified"])),
+        st.tuples(
+            st.just("reset"),
+        ),
+    ),
+    max_size=40,
+)
+
+
+def _order(a: Annotation, key: str) -> tuple[object, ...]:
+    if key == "position":
+        return (a.start, a.end, a.id)
+    return (a.created if key == "created" else a.modified, a.id)
+
+
+_FIRST = st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9)), min_size=2, max_size=6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_FIRST, _OPS)
+def test_list_model_keeps_its_rows_in_sort_order_through_changes(qapp, first, ops) -> None:  # type: ignore[no-untyped-def]
+    """Adds, edits that move a row, removals, resets and sort-key switches: the rows are always
+    the source's annotations in the sort key's order, the id → row map agrees, and both
+    sections (live, orphaned) follow that order."""
+    from reader.ui.annotation_list import AnnotationFilterProxy, AnnotationListModel
+
+    source = _FakeSource()
+    model = AnnotationListModel(source)  # type: ignore[arg-type]
+    live, orphans = AnnotationFilterProxy(False), AnnotationFilterProxy(True)
+    for proxy in (live, orphans):
+        proxy.setSourceModel(model)
+    key = "position"
+    stamp = 0
+    for op in [("add", n, start, length) for n, (start, length) in enumerate(first)] + ops:
+        if op[0] in ("add", "change"):
+            _, n, start, length = op
+            aid = f"a{n}"
+            if (op[0] == "add") == (aid in source.items):
+                continue
+            stamp += 1
+            old = source.items.get(aid)
+            created = old.created if old else f"2026-01-01T00:00:{stamp:02d}Z"
+            source.items[aid] = Annotation(
+                id=aid, start=start, end=start + length, exact="x", created=created,
+                modified=f"2026-01-01T00:00:{stamp:02d}Z",
+                status="orphaned" if n % 5 == 0 else "anchored",
+            )  # fmt: skip
+            signal = source.annotationAdded if op[0] == "add" else source.annotationChanged
+            signal.emit(aid)
+        elif op[0] == "remove":
+            aid = f"a{op[1]}"
+            if source.items.pop(aid, None) is not None:
+                source.annotationRemoved.emit(aid)
+        elif op[0] == "sort":
+            key = op[1]
+            live.set_sort_key(key)
+            orphans.set_sort_key(key)
+        else:
+            source.modelReset.emit()
+
+        want = sorted(
+            source.items.values(), key=lambda a, k=key: _order(a, k), reverse=key != "position"
+        )
+        got = [model.item(r) for r in range(model.rowCount())]
+        assert [a.id for a in got if a] == [a.id for a in want]
+        assert all(model.row_of(a.id) == r for r, a in enumerate(want))
+        for proxy, orphaned in ((live, False), (orphans, True)):
+            shown = [proxy.index(r, 0).data(AnnotationRole).id for r in range(proxy.rowCount())]
+            assert shown == [a.id for a in want if (a.status == "orphaned") == orphaned]
