@@ -14,7 +14,7 @@ Nothing here deletes anything: a merged sidecar is moved to ``user_data_dir()/re
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +27,15 @@ from reader.core.sidecar import SUFFIX, SidecarError
 from reader.core.store import LOCK_TIMEOUT, AnnotationStore, StoreError
 from reader.core.transcript import Transcript, load_transcript
 
-__all__ = ["Finding", "find_relinks", "orphan_sidecars", "relink", "relinked_root", "scan"]
+__all__ = [
+    "Finding",
+    "ScanCancelled",
+    "find_relinks",
+    "orphan_sidecars",
+    "relink",
+    "relinked_root",
+    "scan",
+]
 
 
 def relinked_root() -> Path:
@@ -141,15 +149,32 @@ class Finding:
     target: Path | None = None  # relink: the transcript; set-aside: where the copy is now
 
 
-def scan(root: Path, *, only: Path | None = None) -> list[Finding]:
+class ScanCancelled(Exception):
+    """`scan` was told to stop (its ``cancel`` returned true)."""
+
+
+def scan(
+    root: Path,
+    *,
+    only: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> list[Finding]:
     """Everything under ``root`` that needs attention (``only``: orphans of that transcript only).
 
-    Reads only; takes no lock and writes nothing.
+    Reads only; takes no lock and writes nothing, so it may run in any thread. Every transcript
+    is parsed (a few milliseconds each): ``progress(done, total)`` is called after each, and
+    when ``cancel()`` returns true the scan stops with `ScanCancelled`.
     """
     root = Path(root)
     found: list[Finding] = []
     loaded: dict[Path, Transcript] = {}
-    for path in iter_transcript_paths(root):
+    transcripts = list(iter_transcript_paths(root))
+    for done, path in enumerate(transcripts):
+        if cancel is not None and cancel():
+            raise ScanCancelled
+        if progress is not None:
+            progress(done, len(transcripts))
         t = loaded[path] = load_transcript(path)
         if not t.text and t.meta.errors:
             found.append(Finding("unparsed", path, path.name, "; ".join(t.meta.errors)))
@@ -163,6 +188,8 @@ def scan(root: Path, *, only: Path | None = None) -> list[Finding]:
         for ann in store.orphans:
             title = f"{path.name}: “{ann.exact[:80]}”"
             found.append(Finding("orphan", path, title, ann.note, annotation_id=ann.id))
+    if progress is not None:
+        progress(len(transcripts), len(transcripts))
     for orphan in orphan_sidecars(root):
         if _header(orphan) is None:
             found.append(

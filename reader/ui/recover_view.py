@@ -5,7 +5,8 @@ and private files that cannot be read (left untouched on disk), transcripts that
 parsed, notes whose transcript was renamed (re-link offers), sync-conflict copies that were merged
 and set aside, and the backups of the open episode's notes (except one that holds the notes as
 they are now). Each row says what can be done: Open, Re-link, Restore or Show in Folder (opens a
-local folder, nothing else).
+local folder, nothing else). Finding all this parses every transcript of the library, so it runs
+in a background thread (`collect`), cancelled when the dialog closes or scans again.
 
 ``install(window)`` adds the action to the File menu and gives the window its
 :class:`reader.ui.watcher.EpisodeWatcher`.
@@ -13,10 +14,12 @@ local folder, nothing else).
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
@@ -51,6 +54,10 @@ SECTIONS = {
 }  # fmt: skip
 
 
+#: At most this many progress updates a second reach the dialog while it scans.
+PROGRESS_PER_SECOND = 10
+
+
 def show_in_folder(path: Path) -> bool:
     """Open the folder holding ``path`` (or ``path`` itself when a folder) in the file manager."""
     folder = path if path.is_dir() else path.parent
@@ -59,14 +66,89 @@ def show_in_folder(path: Path) -> bool:
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
 
+def collect(
+    library: Path | None, backup_of: tuple[str, Path, Path | None] | None, **scan: Any
+) -> list[Finding]:
+    """What the Recover view lists: `reader.core.recovery.scan` of ``library`` and the backups
+    of ``backup_of`` (the open episode's document id, sidecar and private file) except the one
+    that holds its notes as they are now. Reads only: runs in any thread. ``scan``: `progress`
+    and `cancel` for `recovery.scan`."""
+    from reader.core import backups, recovery
+    from reader.core.recovery import Finding
+
+    found: list[Finding] = []
+    if library is not None:
+        found = recovery.scan(library, **scan)
+    if backup_of is not None:
+        for b, is_current in backups.with_current(*backup_of):
+            if is_current:
+                continue  # the notes as they are now: nothing to restore
+            count = b.annotations()
+            local = b.time.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+            title = f"{local}{' (private notes)' if b.private else ''}"
+            detail = f"{'?' if count is None else count} annotations — {b.id}"
+            found.append(Finding("backup", b.path, title, detail, annotation_id=b.id))
+    return found
+
+
+class _ScanSignals(QObject):
+    progress = Signal(int, int, int)  # generation, done, total
+    done = Signal(int, object, str)  # generation, findings, error
+
+
+class _ScanJob(QRunnable):
+    """`collect` in a pool thread: parsing every transcript of a large library takes seconds,
+    which the window must not spend frozen."""
+
+    def __init__(self, generation: int, signals: _ScanSignals, args: tuple[Any, Any]) -> None:
+        super().__init__()
+        self.generation = generation
+        self.signals = signals
+        self.args = args
+        self.cancelled = threading.Event()
+
+    def run(self) -> None:
+        from reader.core.recovery import ScanCancelled
+
+        last = [0.0]
+
+        def progress(done: int, total: int) -> None:
+            now = time.monotonic()
+            if now - last[0] >= 1 / PROGRESS_PER_SECOND:
+                last[0] = now
+                self.signals.progress.emit(self.generation, done, total)
+
+        try:
+            found = collect(*self.args, progress=progress, cancel=self.cancelled.is_set)
+        except ScanCancelled:
+            return
+        except Exception as exc:  # noqa: BLE001 - shown in the dialog, never kills the app
+            self.signals.done.emit(self.generation, [], f"{type(exc).__name__}: {exc}")
+            return
+        self.signals.done.emit(self.generation, found, "")
+
+
 class RecoverDialog(QDialog):
-    """The Recover view (see the module docstring)."""
+    """The Recover view (see the module docstring). It scans the library in a background
+    thread: the list fills in when the scan is done, meanwhile the dialog says how far it got.
+    """
+
+    #: A scan's result is shown (after opening, Refresh, or an action).
+    scanned = Signal()
 
     def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
         super().__init__(parent or window)
         self.setObjectName("recoverDialog")
         self.setWindowTitle("Recover Notes")
         self._window = window
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._signals = _ScanSignals(self)
+        self._signals.progress.connect(self._on_progress)
+        self._signals.done.connect(self._on_scanned)
+        self._generation = 0
+        self._job: _ScanJob | None = None
+        self.finished.connect(self._stop_scan)
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
         self.tree = QTreeWidget(self)
@@ -99,34 +181,58 @@ class RecoverDialog(QDialog):
 
     # --- content ------------------------------------------------------------------------------
 
-    def findings(self) -> list[Finding]:
-        """What the list shows (backups of the open episode included)."""
-        from reader.core import backups, recovery
-        from reader.core.recovery import Finding
+    def _scan_args(self) -> tuple[Path | None, tuple[str, Path, Path | None] | None]:
+        store = self._window.model.store
+        backup_of = (
+            (store.document_id, store.sidecar_path, store.private_path)
+            if store is not None
+            else None
+        )
+        return self._window.library, backup_of
 
-        window = self._window
-        found: list[Finding] = []
-        if window.library is not None:
-            found = recovery.scan(window.library)
-        store = window.model.store
-        if store is not None:
-            current = backups.with_current(
-                store.document_id, store.sidecar_path, store.private_path
-            )
-            for b, is_current in current:
-                if is_current:
-                    continue  # the notes as they are now: nothing to restore
-                count = b.annotations()
-                local = b.time.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-                title = f"{local}{' (private notes)' if b.private else ''}"
-                detail = f"{'?' if count is None else count} annotations — {b.id}"
-                found.append(Finding("backup", b.path, title, detail, annotation_id=b.id))
-        return found
+    def findings(self) -> list[Finding]:
+        """What the list shows (backups of the open episode included), found now, here."""
+        return collect(*self._scan_args())
+
+    def is_scanning(self) -> bool:
+        return self._job is not None
 
     def refresh(self) -> None:
-        """Scan again and show the result."""
+        """Scan again (in the background) and show the result when it is done."""
+        self._stop_scan(wait=False)
+        self._generation += 1
         self.tree.clear()
-        found = self.findings()
+        self.tree.setEnabled(False)
+        library = self._window.library
+        self.intro.setText(f"Looking for notes that need attention in {library}…")
+        self._update_buttons()
+        self._job = _ScanJob(self._generation, self._signals, self._scan_args())
+        self._pool.start(self._job)
+
+    def _stop_scan(self, *_args: object, wait: bool = True) -> None:
+        """Cancel a scan under way (its result is dropped); ``wait``: until its thread is out."""
+        if self._job is not None:
+            self._job.cancelled.set()
+            self._job = None
+        if wait:
+            self._pool.waitForDone()
+
+    def _on_progress(self, generation: int, done: int, total: int) -> None:
+        if generation == self._generation and self._job is not None:
+            self.intro.setText(
+                f"Looking for notes that need attention in {self._window.library}… "
+                f"({done:,} of {total:,} transcripts)"
+            )
+
+    def _on_scanned(self, generation: int, found: object, error: str) -> None:
+        if generation != self._generation:
+            return  # a scan that was superseded
+        self._job = None
+        self.tree.setEnabled(True)
+        self._show(found if isinstance(found, list) else [], error)
+        self.scanned.emit()
+
+    def _show(self, found: list[Finding], error: str) -> None:
         groups: dict[str, QTreeWidgetItem] = {}
         for finding in found:
             group = groups.get(finding.kind)
@@ -141,11 +247,12 @@ class RecoverDialog(QDialog):
         for group in groups.values():
             group.setText(0, f"{group.text(0)} ({group.childCount()})")
         library = self._window.library
-        self.intro.setText(
-            f"Nothing needs your attention in {library}."
-            if not found
-            else f"Notes in {library} that need your attention, and what you can do."
-        )
+        if error:
+            self.intro.setText(f"The notes in {library} could not all be checked: {error}")
+        elif not found:
+            self.intro.setText(f"Nothing needs your attention in {library}.")
+        else:
+            self.intro.setText(f"Notes in {library} that need your attention, and what you can do.")
         self._update_buttons()
 
     def current(self) -> Finding | None:

@@ -301,3 +301,15 @@ def test_relink_merges_into_an_existing_sidecar_and_keeps_the_old_one_aside(tmp_
     assert not (tmp_path / "old.md.annotations.json").exists()
     kept = glob.glob(str(paths.user_data_dir() / "relinked" / "*" / "old.md.annotations.json"))
     assert len(kept) == 1
+
+
+def test_scan_reports_progress_and_can_be_cancelled(tmp_path):
+    from reader.core.recovery import ScanCancelled, scan
+
+    for i in range(4):
+        (tmp_path / f"e{i}.md").write_text(TEXT, "utf-8")
+    seen: list[tuple[int, int]] = []
+    assert scan(tmp_path, progress=lambda d, t: seen.append((d, t))) == []
+    assert seen == [(0, 4), (1, 4), (2, 4), (3, 4), (4, 4)]
+    with pytest.raises(ScanCancelled):
+        scan(tmp_path, progress=lambda d, t: seen.append((d, t)), cancel=lambda: len(seen) > 6)
