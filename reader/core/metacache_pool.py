@@ -54,10 +54,11 @@ def _workers() -> int:
         cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cpus = os.cpu_count() or 1
-    # even one worker keeps the parsing off this process's interpreter lock (the GUI thread)
+    # even one worker keeps the parsing off this process's interpreter lock (the GUI thread);
+    # a few more than the cores keep the cores busy while some workers wait for the disk
     from reader.core import metacache
 
-    return max(1, min(cpus, metacache.MAX_WORKERS))
+    return max(1, min(cpus + metacache.EXTRA_WORKERS, metacache.MAX_WORKERS))
 
 
 #: What the fork server imports ahead, so a worker does not import it again: `read_metadata`
