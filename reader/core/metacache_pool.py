@@ -45,20 +45,37 @@ def _read_serial(todo: Iterable[_Job], cancel: Cancel | None) -> Iterator[_Read]
         yield job, metacache.read_metadata(Path(job[1])), None
 
 
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def _workers() -> int:
     """How many worker processes to read with (0: read in this thread)."""
     if getattr(sys, "frozen", False):
         # A frozen app must call multiprocessing.freeze_support() for workers to start.
         return 0
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cpus = os.cpu_count() or 1
     # even one worker keeps the parsing off this process's interpreter lock (the GUI thread);
     # a few more than the cores keep the cores busy while some workers wait for the disk
     from reader.core import metacache
 
-    return max(1, min(cpus + metacache.EXTRA_WORKERS, metacache.MAX_WORKERS))
+    return max(1, min(_cores() + metacache.EXTRA_WORKERS, metacache.MAX_WORKERS))
+
+
+def workers_for(files: int) -> int:
+    """`_workers` for ``files`` files to read: none below `PARALLEL_MIN`, and no more than the
+    cores below `EXTRA_WORKERS_MIN` (starting the extra processes costs more than the disk
+    waits they would cover)."""
+    from reader.core import metacache
+
+    if files < metacache.PARALLEL_MIN:
+        return 0
+    workers = metacache._workers()
+    if files < metacache.EXTRA_WORKERS_MIN:
+        workers = min(workers, max(1, _cores()))
+    return workers
 
 
 #: What the fork server imports ahead, so a worker does not import it again: `read_metadata`

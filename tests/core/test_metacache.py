@@ -473,6 +473,18 @@ def test_few_files_or_a_frozen_app_read_in_this_thread(
     assert 1 <= metacache._workers() <= metacache.MAX_WORKERS
 
 
+def test_extra_workers_only_for_many_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reader.core import metacache_pool
+
+    monkeypatch.setattr(metacache_pool, "_cores", lambda: 2)
+    assert metacache._workers() == min(2 + metacache.EXTRA_WORKERS, metacache.MAX_WORKERS) == 4
+    assert metacache_pool.workers_for(metacache.PARALLEL_MIN - 1) == 0
+    assert metacache_pool.workers_for(metacache.PARALLEL_MIN) == 2
+    assert metacache_pool.workers_for(metacache.EXTRA_WORKERS_MIN) == 4
+    monkeypatch.setattr(metacache_pool, "_cores", lambda: 16)
+    assert metacache_pool.workers_for(10**6) == metacache.MAX_WORKERS
+
+
 def test_chunks_cover_the_files_in_order_and_shrink_towards_the_end() -> None:
     todo = [(i, f"/l/{i}.md", f"{i}.md", 1, 1) for i in range(1000)]
     chunks = metacache._chunks(todo, 2)
