@@ -43,13 +43,23 @@ def iter_transcript_paths(root: Path) -> Iterator[Path]:
             return
     except OSError:
         return
-    visited: set[str] = set()
+    visited: set[object] = set()
     yield from _walk(root, visited)
 
 
-def _walk(folder: Path, visited: set[str]) -> Iterator[Path]:
+def folder_identity(folder: str | Path) -> object:
+    """What tells two paths to the same folder apart from two folders: its device and inode
+    (one ``stat``, where resolving the path costs one per component), or its resolved path where
+    the file system gives no inode numbers (0). Raises OSError or ValueError."""
+    st = os.stat(folder)
+    if st.st_ino:
+        return (st.st_dev, st.st_ino)
+    return os.path.realpath(folder)
+
+
+def _walk(folder: Path, visited: set[object]) -> Iterator[Path]:
     try:
-        real = os.path.realpath(folder)
+        real = folder_identity(folder)
     except (OSError, ValueError):
         return
     if real in visited:

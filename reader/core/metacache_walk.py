@@ -8,7 +8,7 @@ import stat as _stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from reader.core.library import is_transcript_name
+from reader.core.library import folder_identity, is_transcript_name
 
 
 def _base_str(root: Path) -> str:
@@ -46,10 +46,10 @@ def _sort_key(entry: os.DirEntry[str]) -> tuple[str, str]:
     return (entry.name.casefold(), entry.name)
 
 
-def _walk(folder: str, visited: set[str]) -> Iterator[tuple[str, os.stat_result]]:
+def _walk(folder: str, visited: set[object]) -> Iterator[tuple[str, os.stat_result]]:
     # Mirrors reader.core.library._walk (tests/core/test_metacache.py checks they agree).
     try:
-        real = os.path.realpath(folder)
+        real = folder_identity(folder)
     except (OSError, ValueError):
         return
     if real in visited:

