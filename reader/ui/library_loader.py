@@ -21,6 +21,7 @@ import gc
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -66,11 +67,19 @@ class _JobSignals(QObject):
 class _LoadJob(QRunnable):
     """Runs in the pool: metadata first, then annotation counts."""
 
-    def __init__(self, generation: int, root: Path, signals: _JobSignals) -> None:
+    def __init__(
+        self,
+        generation: int,
+        root: Path,
+        signals: _JobSignals,
+        skip: Callable[[str], bool] = lambda _path: False,
+    ) -> None:
         super().__init__()
         self.generation = generation
         self.root = root
         self.signals = signals
+        #: Paths whose annotations are not counted (asked at the time: the window's episode).
+        self.skip = skip
         self.cancelled = threading.Event()
         #: Set on the GUI thread when the refresh may start (see `LibraryLoader.start_refresh`).
         self.go = threading.Event()
@@ -150,7 +159,7 @@ class _LoadJob(QRunnable):
         counts: dict[str, AnnotationCounts] = {}
         for meta in metas:
             self._check()
-            if not sidecar_path(meta.path).exists():
+            if self.skip(str(meta.path)) or not sidecar_path(meta.path).exists():
                 continue
             try:
                 store = AnnotationStore.open(load_transcript(meta.path))
@@ -224,6 +233,7 @@ class LibraryLoader(QObject):
         self._generation = 0
         self._job: _LoadJob | None = None
         self._running = 0
+        self._open: frozenset[str] = frozenset()
         #: Whether the list delivered last is the cached snapshot (a refresh may follow).
         self.from_cache = False
         self._queued: list[_LoadJob] = []
@@ -233,7 +243,7 @@ class LibraryLoader(QObject):
         self.cancel()
         self.from_cache = False
         self._generation += 1
-        self._job = _LoadJob(self._generation, root, self._signals)
+        self._job = _LoadJob(self._generation, root, self._signals, self.is_open)
         self._job.setAutoDelete(False)
         self._running += 1
         # The worker starts on the next event-loop turn: a window shown just before paints
@@ -251,6 +261,17 @@ class LibraryLoader(QObject):
 
     def is_loading(self) -> bool:
         return self._running > 0
+
+    def set_open_episodes(self, paths: Iterable[str]) -> None:
+        """The episodes the window shows or is opening. Their annotations are not counted in
+        the background: the window counts them from the store it has (`_update_counts`), and
+        parsing a long transcript a second time, in a thread, just as the window shows it, took
+        the interpreter lock from the GUI thread for as long (≈130 ms for 2 MB)."""
+        self._open = frozenset(paths)
+
+    def is_open(self, path: str) -> bool:
+        """Whether ``path`` is one of `set_open_episodes` (read from the loading thread)."""
+        return path in self._open
 
     def start_refresh(self) -> None:
         """Let the refresh that follows the cached list begin now (the window calls this once

@@ -148,6 +148,8 @@ class LibraryMixin(_MixinBase):
             return
         self._opening_message = f"Opening {Path(path).name}…"
         self.show_message(self._opening_message)
+        shown = [str(self.transcript.path)] if self.transcript is not None else []
+        self.loader.set_open_episodes([*shown, path])
         self.episode_loader.request(path)
 
     def reload_episode(self, keep_position: bool = True) -> None:
@@ -175,6 +177,7 @@ class LibraryMixin(_MixinBase):
             self._save_reading_position()
         transcript, store = opened.transcript, opened.store
         self.transcript = transcript
+        self.loader.set_open_episodes([path])
         if reloading:
             self.controller.forget_history(path)
         self.controller.set_transcript(transcript)
