@@ -311,3 +311,41 @@ def test_a_new_load_cancels_a_cold_open_in_worker_processes(
     assert lists[-1] == load_library(small)
     assert not multiprocessing.active_children()
     loader.shutdown()
+
+
+def test_the_episodes_the_window_opens_are_not_counted_again_in_the_background(
+    qtbot, tmp_path: Path
+) -> None:
+    """The window counts the annotations of the episode it shows from its own store; the
+    loader's background count leaves that one out (parsing it twice took the GUI thread's
+    interpreter lock), and counts the others."""
+    from reader.core.store import AnnotationStore, new_annotation
+    from reader.core.transcript import load_transcript
+    from reader.ui.library_loader import LibraryLoader, _JobSignals, _LoadJob
+
+    lib = write_library(tmp_path / "lib")
+    for name in ("alpha.md", "beta.md"):
+        store = AnnotationStore.open(load_transcript(lib / name))
+        text = store.transcript.text
+        store.add(new_annotation(text, 0, 5))
+    loader = LibraryLoader()
+    loader.set_open_episodes([str(lib / "alpha.md")])
+    job = _LoadJob(1, lib, _JobSignals(), loader.is_open)
+    counts = job._count_annotations(load_library_cached(lib))
+    assert set(counts) == {str(lib / "beta.md")} and counts[str(lib / "beta.md")].live == 1
+
+    window = MainWindow(test_settings(), interactive=False)
+    qtbot.addWidget(window)
+    window.open_path(lib)
+    wait_loaded(qtbot, window)
+    window.open_episode(str(lib / "beta.md"))
+    assert window.loader.is_open(str(lib / "beta.md"))
+    qtbot.waitUntil(lambda: window.transcript is not None, timeout=5000)
+    qtbot.waitUntil(lambda: window.loader.is_open(str(window.transcript.path)), timeout=5000)
+    qtbot.waitUntil(
+        lambda: window.episodes.model._counts.get(str(lib / "alpha.md")) is not None, timeout=5000
+    )
+    for name in ("alpha.md", "beta.md"):  # one counted by the loader, one by the window
+        assert window.episodes.model._counts[str(lib / name)].live == 1
+    window.loader.shutdown()
+    window.episode_loader.shutdown()
