@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
@@ -114,18 +114,19 @@ class _ScanJob(QRunnable):
 
         def progress(done: int, total: int) -> None:
             now = time.monotonic()
-            if now - last[0] >= 1 / PROGRESS_PER_SECOND:
+            if now - last[0] >= 1 / PROGRESS_PER_SECOND and not self.cancelled.is_set():
                 last[0] = now
                 self.signals.progress.emit(self.generation, done, total)
 
         try:
             found = collect(*self.args, progress=progress, cancel=self.cancelled.is_set)
+            error = ""
         except ScanCancelled:
             return
         except Exception as exc:  # noqa: BLE001 - shown in the dialog, never kills the app
-            self.signals.done.emit(self.generation, [], f"{type(exc).__name__}: {exc}")
-            return
-        self.signals.done.emit(self.generation, found, "")
+            found, error = [], f"{type(exc).__name__}: {exc}"
+        if not self.cancelled.is_set():
+            self.signals.done.emit(self.generation, found, error)
 
 
 class RecoverDialog(QDialog):
@@ -149,6 +150,7 @@ class RecoverDialog(QDialog):
         self._generation = 0
         self._job: _ScanJob | None = None
         self.finished.connect(self._stop_scan)
+        window.installEventFilter(self)  # the window closing stops a scan: no thread outlives it
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
         self.tree = QTreeWidget(self)
@@ -196,6 +198,11 @@ class RecoverDialog(QDialog):
 
     def is_scanning(self) -> bool:
         return self._job is not None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self._window and event.type() == QEvent.Type.Close:
+            self._stop_scan()
+        return False
 
     def refresh(self) -> None:
         """Scan again (in the background) and show the result when it is done."""

@@ -132,3 +132,26 @@ def test_the_scan_runs_off_the_gui_thread_and_stops_when_the_dialog_closes(
     assert not dialog.is_scanning() and dialog._pool.activeThreadCount() == 0
     qtbot.wait(50)
     assert results == [] and len(threads) < 3  # stopped before the library's last transcript
+
+
+def test_closing_the_window_stops_a_scan(qtbot, tmp_path, monkeypatch):
+    import threading
+
+    from reader.core import recovery
+
+    lib = write_library(tmp_path / "lib")
+    window = open_window(qtbot, lib)
+    started, release = threading.Event(), threading.Event()
+    real = recovery.load_transcript
+
+    def slow(path):  # noqa: ANN001, ANN202
+        started.set()
+        release.wait(5)
+        return real(path)
+
+    monkeypatch.setattr(recovery, "load_transcript", slow)
+    dialog = open_recover(window)
+    qtbot.waitUntil(started.is_set)
+    threading.Timer(0.05, release.set).start()  # the scan's file read returns a moment later
+    window.close()  # waits for the scan's thread, which stops before its next file
+    assert not dialog.is_scanning() and dialog._pool.activeThreadCount() == 0
