@@ -163,6 +163,21 @@ def speaker_name(value: str) -> str:
     return name
 
 
+#: Turn labels that name a role, not a person: "Q", "Question", "Audience member", "Speaker 2"
+#: (automatic transcripts). The transcript shows them as written; the lines that say who is in an
+#: episode (the episode list, the transcript's header) leave them out, filters still find them.
+_ROLE = re.compile(
+    r"(?:q|a|question|answer|questioner|audience(?: member)?|(?:unknown|unidentified) speaker"
+    r"|unknown|unidentified|speaker(?: [0-9a-z]{1,2})?)",
+    re.IGNORECASE,
+)
+
+
+def people(speakers: list[str]) -> list[str]:
+    """``speakers`` without the role labels (`_ROLE`)."""
+    return [s for s in speakers if not _ROLE.fullmatch(s.strip())]
+
+
 def merge_speakers(*lists: list[str]) -> list[str]:
     """Merge speaker lists in order, dropping repeats, honorific variants and bare first names.
 

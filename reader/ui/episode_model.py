@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from reader.core.metadata_values import people
 from reader.core.transcript import EpisodeMeta
 from reader.ui.library_loader import AnnotationCounts
 
@@ -51,15 +52,16 @@ def format_duration(seconds: int | None) -> str:
 
 
 def episode_details(meta: EpisodeMeta) -> str:
-    """The muted second line of a row: date · duration · speakers."""
+    """The muted second line of a row: date · duration · speakers (people, not roles)."""
     parts = []
     if meta.date:
         parts.append(f"{meta.date.day} {meta.date:%b %Y}")
     if meta.duration_seconds:
         parts.append(format_duration(meta.duration_seconds))
-    if meta.speakers:
-        shown = ", ".join(meta.speakers[:3])
-        parts.append(shown + (f" +{len(meta.speakers) - 3}" if len(meta.speakers) > 3 else ""))
+    names = people(meta.speakers)
+    if names:
+        shown = ", ".join(names[:3])
+        parts.append(shown + (f" +{len(names) - 3}" if len(names) > 3 else ""))
     return " · ".join(p for p in parts if p)
 
 

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from reader.core.metadata_values import people
 from reader.core.transcript import Transcript
 from reader.ui.theme import SPACE_S, SPACE_XS, Theme, qcolor, ui_font
 
@@ -39,9 +40,10 @@ def format_date(date: _dt.date | None) -> str | None:
 
 
 def meta_line(transcript: Transcript, speakers: list[str]) -> str:
-    """``date · duration · speakers`` with the parts that are known."""
+    """``date · duration · speakers`` with the parts that are known (people, not role labels
+    such as "Q" or "Speaker 1": `people`)."""
     meta = transcript.meta
-    names = meta.speakers or speakers
+    names = people(meta.speakers or speakers)
     parts = [format_date(meta.date), format_duration(meta.duration_seconds)]
     if names:
         shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")

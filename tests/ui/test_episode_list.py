@@ -216,3 +216,21 @@ def test_window_rows_mark_problems_and_show_front_matter_speakers(qtbot, tmp_pat
     assert "⚠" not in painted(panel, row_of("gamma.md"))
     # The second line names the speakers of the front matter.
     assert any("Ann Lee, Bob Roy" in t for t in painted(panel, row_of("alpha.md")))
+
+
+def test_the_row_names_people_not_role_labels() -> None:
+    """ "Question", "Q", "Audience member", "Speaker 2" are turn labels, not people: the row's
+    line of who is in the episode leaves them out; the filter still finds them."""
+    from reader.core.metadata_values import people
+    from reader.ui.episode_model import episode_details
+
+    assert people(["Question"]) == [] and people(["Q", "A", "Audience member"]) == []
+    names = ["Sjors Provoost", "Speaker 0", "Aaron van Wirdum", "Speaker 1", "Ruben Somsen"]
+    names += ["Adam Jonas", "speaker b"]
+    assert people(names) == ["Sjors Provoost", "Aaron van Wirdum", "Ruben Somsen", "Adam Jonas"]
+    assert people(["Quentin", "Ann Speaker", "Audience Research Team"]) == [
+        "Quentin", "Ann Speaker", "Audience Research Team",
+    ]  # fmt: skip
+    meta = EpisodeMeta(Path("/l/a.md"), "T", date=dt.date(2024, 7, 7), speakers=names)
+    assert episode_details(meta) == "7 Jul 2024 · Sjors Provoost, Aaron van Wirdum, Ruben Somsen +1"
+    assert episode_details(EpisodeMeta(Path("/l/c.md"), "CMake", speakers=["Question"])) == ""
