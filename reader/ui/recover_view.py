@@ -202,6 +202,7 @@ class RecoverDialog(QDialog):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if watched is self._window and event.type() == QEvent.Type.Close:
             self._stop_scan()
+            self.reject()  # it goes with its window
         return False
 
     def refresh(self) -> None:
