@@ -163,8 +163,8 @@ def scan(
     """Everything under ``root`` that needs attention (``only``: orphans of that transcript only).
 
     Reads only; takes no lock and writes nothing, so it may run in any thread. Every transcript
-    is parsed (a few milliseconds each): ``progress(done, total)`` is called after each, and
-    when ``cancel()`` returns true the scan stops with `ScanCancelled`.
+    is parsed (a few milliseconds each): ``progress(done, total)`` is called before each and
+    once all are done, and when ``cancel()`` returns true the scan stops with `ScanCancelled`.
     """
     root = Path(root)
     found: list[Finding] = []
