@@ -93,20 +93,40 @@ def _selection(doc: QTextDocument, start16: int, end16: int, fmt: QTextCharForma
     return sel
 
 
+#: Extra selections already made, by (annotation id, start16, end16, colour): see
+#: `highlight_selections`.
+SelectionCache = dict[tuple[str, int, int, str], Any]
+
+
 def highlight_selections(
-    doc: QTextDocument, index: AnnotationIndex, theme: Theme
+    doc: QTextDocument,
+    index: AnnotationIndex,
+    theme: Theme,
+    cache: SelectionCache | None = None,
 ) -> list[QTextEdit.ExtraSelection]:
-    """One extra selection per painted annotation, tinted with its theme colour."""
-    formats: dict[str, QTextCharFormat] = {}
-    out = []
-    with no_layout(doc):
-        for p in index.items:
-            fmt = formats.get(p.ann.color)
-            if fmt is None:
-                fmt = QTextCharFormat()
-                fmt.setBackground(QBrush(qcolor(theme.highlight(p.ann.color))))
-                formats[p.ann.color] = fmt
-            out.append(_selection(doc, p.start16, p.end16, fmt))
+    """One extra selection per painted annotation, tinted with its theme colour.
+
+    ``cache``: the selections of the previous call on the same document text and theme; those
+    still wanted are reused as they are (placing a cursor for each of 2,000 highlights is most
+    of a re-index after one change), and it then holds this call's selections only.
+    """
+    old = dict(cache) if cache else {}
+    keys = [(p.ann.id, p.start16, p.end16, p.ann.color) for p in index.items]
+    missing = [(k, p) for k, p in zip(keys, index.items, strict=True) if k not in old]
+    if missing:
+        formats: dict[str, QTextCharFormat] = {}
+        with no_layout(doc):
+            for key, p in missing:
+                fmt = formats.get(p.ann.color)
+                if fmt is None:
+                    fmt = QTextCharFormat()
+                    fmt.setBackground(QBrush(qcolor(theme.highlight(p.ann.color))))
+                    formats[p.ann.color] = fmt
+                old[key] = _selection(doc, p.start16, p.end16, fmt)
+    out = [old[k] for k in keys]
+    if cache is not None:
+        cache.clear()
+        cache.update(zip(keys, out, strict=True))
     return out
 
 

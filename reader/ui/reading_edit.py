@@ -144,6 +144,10 @@ class ReadingEdit(QTextEdit):
         self.header.setVisible(header_h > 0)
         self.geometryChanged.emit()
 
+    def column_margins(self) -> tuple[float, float, float]:
+        """The column's (left, top, right) margins as last set by `update_column`."""
+        return self._column
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.update_column()

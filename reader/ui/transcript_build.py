@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from PySide6.QtGui import QTextCursor
 
@@ -53,6 +53,8 @@ class TranscriptBuild:
         _pending_selection: tuple[int, int] | None
         _scrolling: bool
         _build_timer: QTimer
+        _selection_cache: dict[Any, Any]
+        _marks_cache: dict[int, float]
 
         def reading_offset(self) -> int: ...
         def set_reading_offset(self, offset: int) -> None: ...
@@ -73,6 +75,8 @@ class TranscriptBuild:
         self._build_timer.stop()
         self._builder = None
         self._pending_offset = self._pending_selection = None
+        self._selection_cache.clear()  # the text, the theme or the font changes
+        self._marks_cache.clear()
         font = reading_font(self._point_size, self._family)
         metrics = self._metrics = Metrics.for_font(font)
         edit.theme = self._theme

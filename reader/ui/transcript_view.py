@@ -31,6 +31,7 @@ from reader.core.annotations import Annotation
 from reader.core.transcript import Transcript
 from reader.ui.highlights import (
     AnnotationIndex,
+    SelectionCache,
     find_selections,
     highlight_selections,
     range_rects,
@@ -108,6 +109,10 @@ class TranscriptView(TranscriptBuild, TranscriptFind, QWidget):  # type: ignore[
         self._index = AnnotationIndex([], self._render.offsets)
         self._current_id: str | None = None
         self._highlights: list[QTextEdit.ExtraSelection] = []
+        # kept across re-indexes of the same document text and theme (cleared by `_rebuild`)
+        self._selection_cache: SelectionCache = {}
+        self._marks_cache: dict[int, float] = {}  # pos16 → fraction, for `_marks_layout`
+        self._marks_layout: object = None
         self._find_text = ""
         self._find_hits: list[tuple[int, int]] = []
         self._find_extra: list[QTextEdit.ExtraSelection] = []
@@ -220,7 +225,9 @@ class TranscriptView(TranscriptBuild, TranscriptFind, QWidget):  # type: ignore[
         self._index = AnnotationIndex(self._annotations.values(), self._render.offsets)
         self._edit.index = self._index
         self._edit.current = self._index.by_id.get(self._current_id) if self._current_id else None
-        self._highlights = highlight_selections(self._edit.document(), self._index, self._theme)
+        self._highlights = highlight_selections(
+            self._edit.document(), self._index, self._theme, self._selection_cache
+        )
         self._highlight_starts = [p.start16 for p in self._index.items]
 
     def _refresh_extra_selections(self) -> None:
@@ -259,8 +266,19 @@ class TranscriptView(TranscriptBuild, TranscriptFind, QWidget):  # type: ignore[
             bar.set_find_marks([])
             return
 
+        # Where a position is depends on the text (a rebuild clears the cache), the column
+        # and the height: the same three give the same layout, so the fractions are reused.
+        layout_key = (doc.textWidth(), height, self._edit.column_margins())
+        if layout_key != self._marks_layout:
+            self._marks_layout = layout_key
+            self._marks_cache = {}
+        cache = self._marks_cache
+
         def fraction(pos16: int) -> float:
-            return y_fraction(doc, pos16, height)
+            found = cache.get(pos16)
+            if found is None:
+                found = cache[pos16] = y_fraction(doc, pos16, height)
+            return found
 
         colors: dict[str, QColor] = {}
         marks = []
@@ -273,7 +291,8 @@ class TranscriptView(TranscriptBuild, TranscriptFind, QWidget):  # type: ignore[
         bar.set_marks(marks)
         find_color = qcolor(self._theme.find)
         find_color.setAlpha(255)
-        bar.set_find_marks([(fraction(s), find_color) for s, _ in self._find_hits])
+        # (find hits are not kept: a session of searches would fill the cache)
+        bar.set_find_marks([(y_fraction(doc, s, height), find_color) for s, _ in self._find_hits])
 
     # --- selection --------------------------------------------------------------------------
     def selection_offsets(self) -> tuple[int, int] | None:

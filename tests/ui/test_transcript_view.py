@@ -640,3 +640,38 @@ def test_reading_position_waits_for_the_build(
         pass
     assert view.text_edit().verticalScrollBar().value() > 0
     assert view.reading_offset() == target
+
+
+def test_reused_highlights_and_marks_follow_the_theme_and_the_layout(
+    view: TranscriptView, transcript, qtbot
+) -> None:
+    """Highlights and scroll-bar marks are kept from one change to the next; a new theme, a
+    font change or a narrower column (text laid out anew) never shows stale ones."""
+    from reader.ui.text_geometry import y_fraction
+    from reader.ui.theme import theme_for
+
+    text = transcript.text
+    view.resize(900, 700)
+    anns = [ann(text, "Hello 😀 world", "a1", color="green"), ann(text, "THE end", "a2")]
+    view.set_annotations(anns)
+
+    def fresh_marks() -> list[float]:
+        doc = view.document()
+        height = doc.documentLayout().documentSize().height()
+        return [y_fraction(doc, view.offsets().to_utf16(a.start), height) for a in anns]
+
+    view.update_scroll_marks()
+    assert [f for f, _ in view.text_edit().marked_scroll_bar().marks()] == fresh_marks()
+    before = [f for f, _ in view.text_edit().marked_scroll_bar().marks()]
+    view.resize(420, 700)  # the column narrows: lines wrap elsewhere
+    qtbot.waitUntil(lambda: fresh_marks() != before)
+    view.update_scroll_marks()
+    assert [f for f, _ in view.text_edit().marked_scroll_bar().marks()] == fresh_marks()
+
+    dark = theme_for("dark")
+    view.set_theme(dark)
+    assert _backgrounds(view)[0][2] == qcolor(dark.highlight("green"))
+    view.set_font(None, view.font_point_size() + 4)
+    view.update_scroll_marks()
+    assert [f for f, _ in view.text_edit().marked_scroll_bar().marks()] == fresh_marks()
+    assert [(s, e) for s, e, _ in _backgrounds(view)] == [(a.start, a.end) for a in anns]
