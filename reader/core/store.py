@@ -321,6 +321,17 @@ class AnnotationStore(StoreFiles):
 
     # --- saving -------------------------------------------------------------------------------
 
+    def prepare_save(self) -> None:
+        """Serialise every item now, so that a save later serialises only what changed (its
+        first save would otherwise serialise them all: ≈40 ms for 2,000 annotations). For the
+        thread that opens a store before handing it to the window."""
+        if self.read_only:
+            return
+        for rep in (self._shared, self._private):
+            if rep is not None:
+                for item in rep.items.values():
+                    item.serialised()
+
     def save(self) -> None:
         """Write every file with unsaved changes (merged with disk, atomic, under a lock).
 

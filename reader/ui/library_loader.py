@@ -370,7 +370,9 @@ def open_episode_files(path: str) -> OpenedEpisode:
 
     transcript = load_transcript(Path(path))
     try:
-        return OpenedEpisode(path, transcript, AnnotationStore.open(transcript))
+        store = AnnotationStore.open(transcript)
+        store.prepare_save()  # here, not in the first save on the GUI thread
+        return OpenedEpisode(path, transcript, store)
     except Exception as exc:  # noqa: BLE001 - shown to the user; the text is still readable
         return OpenedEpisode(path, transcript, None, f"Could not open the notes: {exc}")
 

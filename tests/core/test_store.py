@@ -665,3 +665,21 @@ def test_a_symlinked_sidecar_stays_a_link(tmp_path):
     assert s2.sidecar_path.is_symlink()
     assert len(AnnotationStore.open(t).annotations) == 2
     assert "the chickens" in real.read_text("utf-8")
+
+
+def test_prepare_save_serialises_ahead_so_a_save_serialises_only_the_change(tmp_path, monkeypatch):
+    from reader.core import sidecar
+
+    t = transcript(tmp_path)
+    store = AnnotationStore.open(t)
+    for quote in ("winter", "piano"):
+        store.add(note_on(t.text, quote))
+    reopened = AnnotationStore.open(transcript(tmp_path))
+    reopened.prepare_save()
+    made: list[object] = []
+    real = sidecar.item_chunk
+    monkeypatch.setattr(sidecar, "item_chunk", lambda raw: made.append(raw) or real(raw))
+    reopened.add(note_on(t.text, "chickens"))
+    assert len(made) == 1  # only the new one
+    assert len(AnnotationStore.open(transcript(tmp_path)).annotations) == 3
+    AnnotationStore.open(transcript(tmp_path), read_only=True).prepare_save()  # writes nothing
