@@ -21,7 +21,7 @@ from reader.core.transcript import EpisodeMeta
 __all__ = ["CACHE_FORMAT", "PathMaker", "decode", "encode", "round_trips"]
 
 #: Bump when the layout of the stored rows changes.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 class PathMaker:
@@ -60,6 +60,7 @@ def _row(meta: EpisodeMeta) -> list[Any]:
         meta.title, meta.subtitle, meta.date.isoformat() if meta.date else None,
         meta.duration_seconds, meta.speakers, meta.tags, meta.source_urls, meta.fields,
         meta.front_matter, meta.encoding, meta.size, meta.mtime, meta.warnings, meta.errors,
+        meta.partial,
     ]  # fmt: skip
 
 
@@ -108,11 +109,11 @@ def decode(
 ) -> EpisodeMeta | None:
     try:
         (title, subtitle, date, duration, speakers, tags, urls, fields, fm, enc, size, mtime,
-         warnings, errors) = _loads(data)  # fmt: skip
+         warnings, errors, partial) = _loads(data)  # fmt: skip
         return EpisodeMeta(
             make(rel) if make is not None else Path(base, rel), title, subtitle,
             _date(date) if date else None, duration,
-            speakers, tags, urls, fields, fm, enc, size, mtime, warnings, errors,
+            speakers, tags, urls, fields, fm, enc, size, mtime, warnings, errors, partial is True,
         )  # fmt: skip
     except (ValueError, TypeError, StopIteration):
         return None  # an odd row: the file is read again

@@ -36,13 +36,17 @@ _Job = tuple[int, str, str, int, int]
 _Read = tuple[_Job, EpisodeMeta, "str | None"]
 
 
-def _read_serial(todo: Iterable[_Job], cancel: Cancel | None) -> Iterator[_Read]:
+def _read_serial(
+    todo: Iterable[_Job], cancel: Cancel | None, turns: bool = True
+) -> Iterator[_Read]:
+    """The files of ``todo`` read in this thread (``turns``: see `read_metadata`)."""
     from reader.core import metacache
 
+    read = metacache.read_metadata
     for job in todo:
         if cancel is not None and cancel():
             raise metacache.LoadCancelled
-        yield job, metacache.read_metadata(Path(job[1])), None
+        yield job, read(Path(job[1])) if turns else read(Path(job[1]), turns=False), None
 
 
 def _cores() -> int:
@@ -119,13 +123,16 @@ def _prestart() -> None:
         pass
 
 
-def _read_chunk(version: str, base: str, files: list[tuple[str, str]]) -> list[str | EpisodeMeta]:
+def _read_chunk(
+    version: str, base: str, files: list[tuple[str, str]], turns: bool = True
+) -> list[str | EpisodeMeta]:
     """What a worker process runs: each file's metadata as its cache row (compact JSON, cheap to
     send back), or as the `EpisodeMeta` itself in the odd case its row would not decode to an
     equal value (`round_trips`: so the result is exactly the serial path's).
 
     ``version`` is the asking process's `PARSER_VERSION`: a worker whose parser differs (its
     sources changed since the fork server started) refuses, and the asking process reads.
+    ``turns``: see `read_metadata`.
     """
     from reader.core import metacache
 
@@ -133,13 +140,22 @@ def _read_chunk(version: str, base: str, files: list[tuple[str, str]]) -> list[s
         raise RuntimeError("this worker's parser differs from the loading process's")
     out: list[str | EpisodeMeta] = []
     for path, _rel in files:
-        meta = metacache.read_metadata(Path(path))
+        meta = (
+            metacache.read_metadata(Path(path))
+            if turns
+            else metacache.read_metadata(Path(path), turns=False)
+        )
         out.append(_encode(meta) if _round_trips(meta) else meta)
     return out
 
 
 def _read_parallel(
-    todo: list[_Job], workers: int, cancel: Cancel | None, base: str, make: _PathMaker
+    todo: list[_Job],
+    workers: int,
+    cancel: Cancel | None,
+    base: str,
+    make: _PathMaker,
+    turns: bool = True,
 ) -> Generator[_Read, None, None]:
     """The files of ``todo`` read by ``workers`` processes, in chunks (`_chunks`), a bounded
     number of chunks ahead, handed back in order. When the pool cannot start or a chunk fails
@@ -156,7 +172,7 @@ def _read_parallel(
             workers, mp_context=_pool_context()
         )
     except (OSError, ValueError, NotImplementedError, ImportError):
-        yield from _read_serial(todo, cancel)
+        yield from _read_serial(todo, cancel, turns)
         return
     inflight: deque[tuple[list[_Job], Future[list[str | EpisodeMeta]]]] = deque()
     ahead = workers * 2 + 1
@@ -168,7 +184,7 @@ def _read_parallel(
                 try:
                     files = [(path, rel) for _, path, rel, _, _ in chunk]
                     future = pool.submit(
-                        metacache._read_chunk, metacache.PARSER_VERSION, base, files
+                        metacache._read_chunk, metacache.PARSER_VERSION, base, files, turns
                     )
                 except Exception:  # noqa: BLE001 - a broken pool: read here instead
                     _shutdown(pool)
@@ -189,7 +205,7 @@ def _read_parallel(
                     continue
                 meta = _decode(base, job[2], row, make)
                 if meta is None:  # cannot happen (the worker checked): read it here
-                    yield job, metacache.read_metadata(Path(job[1])), None
+                    yield next(_read_serial([job], None, turns))
                 else:
                     yield job, meta, row
         else:
@@ -199,7 +215,7 @@ def _read_parallel(
         inflight.clear()
         _shutdown(pool)
         pool = None
-        yield from _read_serial(rest, cancel)
+        yield from _read_serial(rest, cancel, turns)
     finally:
         for _, future in inflight:
             future.cancel()

@@ -69,6 +69,9 @@ class EpisodeMeta:
     mtime: float = 0.0
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    #: Read quickly (`read_metadata` with ``turns=False``): everything but the speakers found in
+    #: the body's turns, which ``speakers`` lacks until the file is read again in full.
+    partial: bool = False
 
 
 @dataclass(slots=True)
@@ -188,7 +191,11 @@ def parse_transcript(data: bytes, path: Path) -> Transcript:
     return Transcript(meta, canonical, blocks, key)
 
 
-def read_metadata(path: Path) -> EpisodeMeta:
+#: A title heading is one of the body's first blocks (the key's aside).
+_TITLE_BLOCKS = 4
+
+
+def read_metadata(path: Path, *, turns: bool = True) -> EpisodeMeta:
     """Metadata for the episode list: front matter, speaker key and turns; cheap, never raises.
 
     Reads only the head of the file unless the front matter is longer. Without a front-matter
@@ -203,6 +210,10 @@ def read_metadata(path: Path) -> EpisodeMeta:
     partial: someone who first speaks later is missing, and a label is judged on what that
     head shows (a name used once there may not count yet). `load_transcript` has the complete
     list, of which this one is, in practice, the beginning.
+
+    With ``turns=False`` the turns are not read (about half the cost: the speaker key and the
+    title need only the first blocks): the result is the full one but for ``speakers``, which
+    has only the front matter's and the key's, and ``partial``, which is true.
     """
     _body, fm, _ = _parser_modules()
 
@@ -234,15 +245,24 @@ def read_metadata(path: Path) -> EpisodeMeta:
     if len(sample) >= fm.TITLE_SAMPLE_CHARS:
         cut = sample.rfind("\n")
         head = sample[: cut + 1] if cut > 0 else sample
-    raws = _body.lex(_body.prepare(head))
+    # (the key's and the title's blocks are the first ones: `lex_head` stops after them)
+    raws = (
+        _body.lex(_body.prepare(head))
+        if turns
+        else _body.lex_head(head, max(_body.KEY_MAX_BLOCKS, _TITLE_BLOCKS))
+    )
     key, key_blocks = _body.find_speaker_key(raws)
     first_heading = ""
-    for raw in [r for i, r in enumerate(raws[:4]) if i not in key_blocks][:2]:
+    for raw in [r for i, r in enumerate(raws[:_TITLE_BLOCKS]) if i not in key_blocks][:2]:
         if raw.kind == "heading":
             first_heading = " ".join(raw.lines)
             break
-    turns = _body.turn_speakers(raws, meta.speakers, key, key_blocks) if raws else []
-    _finish_meta(meta, split.data, [], "", key, first_heading, sample, turns)
+    if turns:
+        found = _body.turn_speakers(raws, meta.speakers, key, key_blocks) if raws else []
+    else:
+        found = []
+        meta.partial = True
+    _finish_meta(meta, split.data, [], "", key, first_heading, sample, found)
     return meta
 
 

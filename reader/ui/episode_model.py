@@ -107,6 +107,8 @@ class EpisodeListModel(QAbstractListModel):
 
     #: Rows added per event-loop turn when a list is larger than this.
     BATCH_ROWS = 1000
+    #: More rows changed by a refresh than this are announced with one ``dataChanged``.
+    CHANGED_ROWS_ONE_BY_ONE = 100
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -238,8 +240,13 @@ class EpisodeListModel(QAbstractListModel):
             self._relayout(ordered)
         for key in changed:
             self._search.pop(key, None)
-            index = self.index(self._rows[key])
-            self.dataChanged.emit(index, index)
+        if len(changed) > self.CHANGED_ROWS_ONE_BY_ONE:
+            # (one signal for all: the speakers completed for a whole library, say)
+            self.dataChanged.emit(self.index(0), self.index(len(self._metas) - 1))
+        else:
+            for key in changed:
+                index = self.index(self._rows[key])
+                self.dataChanged.emit(index, index)
         return True
 
     def _relayout(self, ordered: list[EpisodeMeta]) -> None:

@@ -5,8 +5,12 @@ cached (`reader.core.metacache.cached_snapshot`, no file of the library touched)
 once when there is one, then the list brought up to date (`load_library_cached`: a stat of every
 file, only new and changed files read), delivered again only when it differs, then the annotation
 counts of the episodes that have a sidecar (opening their stores, which re-anchors when a
-transcript changed). So ``episodesLoaded`` comes once or twice per load; `from_cache` says whether
-the list just delivered is the cached one (a refresh may follow). Results arrive as queued
+transcript changed). When many files are to be read (`metacache.QUICK_FROM`, as on the first
+open of a large library) the list comes in two steps: read without the turns of the bodies
+(half the work: front matter, speaker key, title), then completed with the speakers of the
+turns. So ``episodesLoaded`` comes one to three times per load; `from_cache` says whether the
+list just delivered may still change (the cached one, or a partial one), `partial` whether it
+lacks the turns' speakers. Results arrive as queued
 signals on the GUI thread, progress at most `PROGRESS_PER_SECOND` times a second; a newer `load`
 supersedes an older one, which is cancelled and whose late results are dropped.
 
@@ -58,7 +62,8 @@ class _JobSignals(QObject):
     progress = Signal(int, int, int)  # generation, done, total
     # Lists and dicts travel as `object`: as `list`/`dict` PySide would convert every element to
     # and from a QVariant for each connection (≈12 ms per 10,000 episodes, on the GUI thread).
-    episodes = Signal(int, object, bool)  # generation, metas, from the cache (a refresh follows)
+    # generation, metas, from the cache or partial (a refresh follows), partial
+    episodes = Signal(int, object, bool, bool)
     counts = Signal(int, object)
     failed = Signal(int, str)
     done = Signal(int)
@@ -105,7 +110,12 @@ class _LoadJob(QRunnable):
 
     def _load_metadata(self) -> list[EpisodeMeta]:
         """The cached list at once (if any), then the list brought up to date if it differs."""
-        from reader.core.metacache import LoadCancelled, cached_snapshot, load_library_cached
+        from reader.core.metacache import (
+            QUICK_FROM,
+            LoadCancelled,
+            cached_snapshot,
+            load_library_cached,
+        )
 
         snapshot = cached_snapshot(self.root)
         self._check()
@@ -113,7 +123,7 @@ class _LoadJob(QRunnable):
             str(meta.path)  # formatted (and kept by pathlib) here, not on the GUI thread
         if snapshot:
             _keep_out_of_gc()
-            self.signals.episodes.emit(self.generation, snapshot, True)
+            self.signals.episodes.emit(self.generation, snapshot, True, _partial(snapshot))
             self._hold()
         last = [0.0]
 
@@ -124,22 +134,32 @@ class _LoadJob(QRunnable):
                 last[0] = now
                 self.signals.progress.emit(self.generation, done, total)
 
-        try:
-            metas = load_library_cached(
-                self.root, progress, cancel=self.cancelled.is_set, reuse=snapshot
-            )
-        except LoadCancelled:
-            raise _Cancelled from None
-        self._check()
-        # Unchanged files come back as the very objects of the snapshot: a quick comparison,
-        # made here, off the GUI thread; an unchanged list is not delivered twice.
-        if not snapshot or metas != snapshot:
-            for meta in metas:
-                str(meta.path)
-            _keep_out_of_gc()
-            self.signals.episodes.emit(self.generation, metas, False)
-            self._hold()  # the annotation counts can wait for the first episode too
-        return metas
+        shown = snapshot
+        for quick in (QUICK_FROM, 0):
+            try:
+                metas = load_library_cached(
+                    self.root,
+                    progress,
+                    cancel=self.cancelled.is_set,
+                    reuse=shown,
+                    partial_from=quick,
+                )
+            except LoadCancelled:
+                raise _Cancelled from None
+            self._check()
+            partial = _partial(metas)
+            # Unchanged files come back as the very objects of the list shown: a quick
+            # comparison, made here, off the GUI thread; an unchanged list is not delivered twice.
+            if not shown or metas != shown:
+                for meta in metas:
+                    str(meta.path)
+                _keep_out_of_gc()
+                self.signals.episodes.emit(self.generation, metas, partial, partial)
+                self._hold()  # the rest can wait for the first episode too
+            shown = metas
+            if not partial:
+                break
+        return shown
 
     def _hold(self) -> None:
         """Wait until the window has shown the list and its first episode (`start_refresh`).
@@ -174,6 +194,11 @@ class _LoadJob(QRunnable):
                 tags=frozenset(t for a in store.annotations for t in a.tags),
             )
         return counts
+
+
+def _partial(metas: list[EpisodeMeta]) -> bool:
+    """Whether some of ``metas`` lack the speakers of their turns (read quickly)."""
+    return any(meta.partial for meta in metas)
 
 
 def _keep_out_of_gc() -> None:
@@ -234,14 +259,17 @@ class LibraryLoader(QObject):
         self._job: _LoadJob | None = None
         self._running = 0
         self._open: frozenset[str] = frozenset()
-        #: Whether the list delivered last is the cached snapshot (a refresh may follow).
+        #: Whether the list delivered last may still change: the cached snapshot, or a partial
+        #: list (a refresh follows).
         self.from_cache = False
+        #: Whether the list delivered last lacks some speakers of the turns (a quick first read).
+        self.partial = False
         self._queued: list[_LoadJob] = []
 
     def load(self, root: Path) -> None:
         """Start loading ``root``; a load still running is cancelled and its results dropped."""
         self.cancel()
-        self.from_cache = False
+        self.from_cache = self.partial = False
         self._generation += 1
         self._job = _LoadJob(self._generation, root, self._signals, self.is_open)
         self._job.setAutoDelete(False)
@@ -307,9 +335,10 @@ class LibraryLoader(QObject):
         if self._current(generation):
             self.progress.emit(done, total)
 
-    def _on_episodes(self, generation: int, metas: object, from_cache: bool) -> None:
+    def _on_episodes(self, generation: int, metas: object, from_cache: bool, partial: bool) -> None:
         if self._current(generation):
             self.from_cache = from_cache
+            self.partial = partial
             self.episodesLoaded.emit(metas)
 
     def _on_counts(self, generation: int, counts: object) -> None:
@@ -324,6 +353,7 @@ class LibraryLoader(QObject):
         self._running -= 1
         if self._current(generation):
             self.from_cache = False  # whatever was delivered is now up to date
+            self.partial = False
         if self._running == 0:
             self._job = None
             self.finished.emit()

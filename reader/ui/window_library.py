@@ -252,7 +252,10 @@ class LibraryMixin(_MixinBase):
     def _on_load_progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
-        self._show_passing(f"Reading {done} of {total} transcripts…")
+        if self.loader.partial:  # the list is shown: its speakers are being completed
+            self._show_passing(f"Finding who speaks: {done} of {total} transcripts…")
+        else:
+            self._show_passing(f"Reading {done} of {total} transcripts…")
 
     def _on_episodes_loaded(self, metas: list) -> None:
         """A list of the library's episodes: the first of a load, or a refresh of it."""
@@ -264,7 +267,12 @@ class LibraryMixin(_MixinBase):
         self.episodes.model.set_episodes(metas, last_read)  # a refresh keeps the selection
         if self._initial_open:
             QTimer.singleShot(0, self, self._open_initial_episode)  # after this turn's paint
-        checking = " (checking for changes…)" if self.loader.from_cache else ""
+        if self.loader.partial:
+            checking = " (finding who speaks…)"
+        elif self.loader.from_cache:
+            checking = " (checking for changes…)"
+        else:
+            checking = ""
         self._show_passing(self._library_summary() + checking)
         if first and not isinstance(QApplication.focusWidget(), (QLineEdit, QPlainTextEdit)):
             self.view.setFocus(Qt.FocusReason.OtherFocusReason)  # ready to read and select

@@ -6,6 +6,7 @@ corpus files themselves.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from pathlib import Path
@@ -56,6 +57,11 @@ def test_every_file_parses_without_errors(corpus_dir: Path) -> None:
         assert meta.speakers == t.meta.speakers[: len(meta.speakers)], path
         if path.stat().st_size < 16_000:
             assert meta.speakers == t.meta.speakers, path
+        # the quick read (no turns) differs only in the speakers, which it has fewer of
+        quick = read_metadata(path, turns=False)
+        assert quick.partial and not meta.partial, path
+        assert dataclasses.replace(quick, speakers=meta.speakers, partial=False) == meta, path
+        assert {s.casefold() for s in quick.speakers} <= {s.casefold() for s in meta.speakers}
         if path.stat().st_size > 200:
             assert t.text, path
     assert time.perf_counter() - start < 15

@@ -61,9 +61,9 @@ def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     seen: list[Path] = []
     real = metacache.read_metadata
 
-    def spy(path: Path):
+    def spy(path: Path, **kwargs: bool):
         seen.append(path)
-        return real(path)
+        return real(path, **kwargs)
 
     monkeypatch.setattr(metacache, "read_metadata", spy)
     return seen

@@ -234,3 +234,30 @@ def test_the_row_names_people_not_role_labels() -> None:
     meta = EpisodeMeta(Path("/l/a.md"), "T", date=dt.date(2024, 7, 7), speakers=names)
     assert episode_details(meta) == "7 Jul 2024 · Sjors Provoost, Aaron van Wirdum, Ruben Somsen +1"
     assert episode_details(EpisodeMeta(Path("/l/c.md"), "CMake", speakers=["Question"])) == ""
+
+
+def test_a_refresh_changing_many_rows_announces_them_at_once(qtbot) -> None:
+    """Speakers completed for a whole list: one ``dataChanged`` over every row, and the filter
+    sees the new values; a few changed rows are announced one by one."""
+    panel = EpisodeListPanel()
+    qtbot.addWidget(panel)
+    model = panel.model
+    n = model.CHANGED_ROWS_ONE_BY_ONE + 50
+    first = [undated(f"e{i:03d}", f"Episode {i:03d}") for i in range(n)]
+    model.set_episodes(first)
+    qtbot.waitUntil(lambda: not model.is_populating())
+    panel.filter_edit.setText("jane")
+    assert panel.proxy.rowCount() == 0
+    signals: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda a, b, _roles=(): signals.append((a.row(), b.row())))
+    completed = [EpisodeMeta(m.path, m.title, speakers=["Jane Doe"]) for m in first]
+    model.set_episodes(completed)
+    assert signals == [(0, n - 1)]
+    assert panel.proxy.rowCount() == n
+    signals.clear()
+    again = list(completed)
+    again[3] = EpisodeMeta(first[3].path, first[3].title)
+    again[7] = EpisodeMeta(first[7].path, first[7].title)
+    model.set_episodes(again)
+    assert sorted(signals) == [(3, 3), (7, 7)]
+    assert panel.proxy.rowCount() == n - 2

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import os
 import threading
 from pathlib import Path
 
@@ -36,11 +37,13 @@ class HeldRefresh:
         self.threads: list[threading.Thread] = []
         monkeypatch.setattr(metacache, "load_library_cached", self._load)
 
-    def _load(self, root, progress=None, cancel=None, reuse=()):  # noqa: ANN001, ANN202
+    def _load(self, root, progress=None, cancel=None, reuse=(), partial_from=0):  # noqa: ANN001, ANN202
         self.threads.append(threading.current_thread())
         self.started.set()
         self.gate.wait(20)
-        return load_library_cached(root, progress, cancel=cancel, reuse=reuse)
+        return load_library_cached(
+            root, progress, cancel=cancel, reuse=reuse, partial_from=partial_from
+        )
 
     def release(self) -> None:
         self.gate.set()
@@ -349,3 +352,46 @@ def test_the_episodes_the_window_opens_are_not_counted_again_in_the_background(
         assert window.episodes.model._counts[str(lib / name)].live == 1
     window.loader.shutdown()
     window.episode_loader.shutdown()
+
+
+def test_a_large_first_open_lists_quickly_then_completes_the_speakers(
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many files to read: the list comes first without the speakers of the turns (partial),
+    then again complete; the people only the turns name reach the list, and its filter."""
+    root = tmp_path / "talks"
+    root.mkdir()
+    for i in range(6):
+        (root / f"talk{i}.md").write_text(
+            f"---\ntitle: Talk {i}\n---\nJane Doe: Hello.\n\nOmar Khan: Hi.\n\nJane Doe: Bye {i}.\n"
+            "\nOmar Khan: Bye.\n",
+            "utf-8",
+        )
+        os.utime(root / f"talk{i}.md", (1_600_000_000, 1_600_000_000))  # not "racily clean"
+    monkeypatch.setattr(metacache, "QUICK_FROM", 3)  # "many" is 3 here
+    window = shown_window(qtbot)
+    deliveries: list[tuple[bool, bool, list[list[str]], str]] = []
+
+    def delivered(metas: list[EpisodeMeta]) -> None:
+        loader = window.loader
+        people = [m.speakers for m in metas]
+        deliveries.append((loader.partial, loader.from_cache, people, window.status_label.text()))
+
+    window.loader.episodesLoaded.connect(delivered)
+    window.open_path(root)
+    wait_loaded(qtbot, window)
+    assert [(p, c) for p, c, _, _ in deliveries] == [(True, True), (False, False)]
+    assert deliveries[0][2] == [[]] * 6
+    assert "finding who speaks" in deliveries[0][3]
+    assert "finding who speaks" not in deliveries[1][3]
+    assert deliveries[1][2] == [["Jane Doe", "Omar Khan"]] * 6
+    assert window.loader.partial is False
+    model = window.episodes.model
+    assert all(model.meta(r).speakers == ["Jane Doe", "Omar Khan"] for r in range(6))
+    window.episodes.filter_edit.setText("omar")
+    assert window.episodes.proxy.rowCount() == 6
+    # the cache is complete: the next open lists it once, as cached, and reads nothing
+    deliveries.clear()
+    window.open_path(root)
+    wait_loaded(qtbot, window)
+    assert [(p, c) for p, c, _, _ in deliveries] == [(False, True)]

@@ -1,0 +1,207 @@
+"""The quick first read of a large library (`load_library_cached` with ``partial_from``): the
+list without the speakers of the turns, cached as partial, completed by the next load."""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reader.core import metacache
+from reader.core.library import load_library
+from reader.core.metacache import cache_path_for, cached_snapshot, load_library_cached
+from reader.core.transcript import EpisodeMeta, read_metadata
+
+OLD = 1_600_000_000  # a modification time well before any scan (not "racily clean")
+
+#: A body whose people are known only from its turns (no front-matter people, no key).
+DIALOGUE = "Jane Doe: Hello {i}.\n\nJohn Roe: Hi.\n\nJane Doe: Again.\n\nJohn Roe: Yes.\n"
+
+
+def write(root: Path, name: str, text: str) -> Path:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, "utf-8")
+    os.utime(path, (OLD, OLD))
+    return path
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    root = tmp_path / "lib"
+    for i in range(24):
+        name = f"d{i % 3}/ep{i:02d}.md"
+        if i % 8 == 7:
+            write(root, name, "---\ntitle: [unclosed\n---\nbody\n")  # an error: never cached
+        elif i % 3 == 1:
+            write(root, name, f"---\ntitle: Keyed {i}\n---\nAB - Ann Bell\n\nAB Hello.\n")
+        else:
+            front = f"---\ntitle: Talk {i}\nguests: [Guest {i}]\n---\n" if i % 2 else ""
+            write(root, name, front + DIALOGUE.format(i=i))
+    return root
+
+
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
+    """Records each `read_metadata` call of this process: (file name, turns read)."""
+    seen: list[tuple[str, bool]] = []
+    real = metacache.read_metadata
+
+    def spy(path: Path, *, turns: bool = True) -> EpisodeMeta:
+        seen.append((path.name, turns))
+        return real(path, turns=turns)
+
+    monkeypatch.setattr(metacache, "read_metadata", spy)
+    return seen
+
+
+def without_turns(meta: EpisodeMeta, speakers: list[str]) -> EpisodeMeta:
+    return dataclasses.replace(meta, speakers=speakers, partial=False)
+
+
+def partial_rows(root: Path) -> dict[str, int]:
+    con = sqlite3.connect(cache_path_for(root))
+    try:
+        return dict(con.execute("SELECT rel, partial FROM files"))
+    finally:
+        con.close()
+
+
+def test_a_quick_load_lists_everything_but_the_turns_speakers(library: Path) -> None:
+    full = load_library(library)
+    quick = load_library_cached(library, partial_from=1)
+    assert [m.path for m in quick] == [m.path for m in full]
+    for q, f in zip(quick, full, strict=True):
+        assert q.partial and not f.partial
+        assert without_turns(q, f.speakers) == f
+        assert {s.casefold() for s in q.speakers} <= {s.casefold() for s in f.speakers}
+    dialogue = [m for m in quick if m.title.startswith("Ep")]  # no front matter, no key
+    assert dialogue and all(m.speakers == [] for m in dialogue)
+    talks = [(m.title, m.speakers) for m in quick if m.title.startswith("Talk")]
+    assert talks and all(speakers == [f"Guest {t[5:]}"] for t, speakers in talks)
+    keyed = [m for m in quick if m.title.startswith("Keyed")]
+    assert keyed and all(m.speakers == ["Ann Bell"] for m in keyed)  # the key is read
+    # cached as partial, and listed so by the snapshot
+    assert set(partial_rows(library).values()) == {1}
+    assert cached_snapshot(library) == [m for m in quick if not m.errors]
+
+
+def test_the_next_load_completes_the_partial_rows(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    full = load_library(library)
+    quick = load_library_cached(library, partial_from=1)
+    seen = reads(monkeypatch)
+    complete = load_library_cached(library, reuse=quick)
+    assert complete == full
+    assert not any(m.partial for m in complete)
+    assert sorted(seen) == sorted((m.path.name, True) for m in full)  # each once, in full
+    assert set(partial_rows(library).values()) == {0}
+    seen.clear()
+    assert load_library_cached(library) == full
+    assert seen == [(m.path.name, True) for m in full if m.errors]  # nothing else again
+
+
+def test_few_files_to_read_are_read_in_full(library: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = reads(monkeypatch)
+    metas = load_library_cached(library, partial_from=len(seen) + 25)  # 24 files: not enough
+    assert metas == load_library(library)
+    assert seen and all(turns for _, turns in seen)
+    assert set(partial_rows(library).values()) == {0}
+
+
+def test_a_quick_load_keeps_partial_rows_and_reads_only_changed_files(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = load_library_cached(library, partial_from=1)
+    changed = write(library, "d0/ep00.md", DIALOGUE.format(i="changed"))
+    os.utime(changed, (OLD + 10, OLD + 10))
+    added = write(library, "d9/new.md", DIALOGUE.format(i="new"))
+    seen = reads(monkeypatch)
+    again = load_library_cached(library, reuse=first, partial_from=2)
+    # only the two files read (quickly), and the errors; the partial rows of the rest are kept,
+    # as the very objects shown
+    assert sorted(seen) == sorted(
+        [("ep00.md", False), ("new.md", False)] + [(m.path.name, False) for m in first if m.errors]
+    )
+    by_path = {m.path: m for m in first}
+    for meta in again:
+        if meta.path in (changed, added) or meta.errors:
+            assert meta is not by_path.get(meta.path)
+        else:
+            assert meta is by_path[meta.path] and meta.partial
+    assert load_library_cached(library, reuse=again) == load_library(library)
+
+
+def test_a_complete_object_shown_is_not_kept_for_a_partial_row(library: Path) -> None:
+    """The list shown has the complete metadata of a file whose row is partial (another
+    program wrote it): a quick load decodes the row rather than keep the object, so the list
+    and the cache agree; the full load then reads the file again."""
+    full = load_library_cached(library)
+    metacache.clear_cache(library)
+    quick = load_library_cached(library, partial_from=1)
+    errors = sum(1 for m in full if m.errors)  # never cached: read by every load
+    assert errors == 3
+    again = load_library_cached(library, reuse=full, partial_from=errors)  # a quick load
+    assert again == quick
+    assert all(a is not f for a, f in zip(again, full, strict=True))
+    assert load_library_cached(library, reuse=full, partial_from=errors + 1) == full
+
+
+def test_worker_processes_read_quickly_too(library: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    serial = load_library_cached(library, partial_from=1)
+    serial_rows = partial_rows(library)
+    metacache.clear_cache(library)
+    monkeypatch.setattr(metacache, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(metacache, "CHUNK", 4)
+    monkeypatch.setattr(metacache, "CHUNK_MIN", 2)
+    monkeypatch.setattr(metacache, "_workers", lambda: 2)
+    seen = reads(monkeypatch)  # in this process: only the files with errors (never cached)
+    metas = load_library_cached(library, partial_from=1)
+    assert metas == serial
+    assert all(name.startswith("ep") and name[2:4] in ("07", "15", "23") for name, _ in seen)
+    assert partial_rows(library) == serial_rows
+    assert not multiprocessing.active_children()
+    assert load_library_cached(library) == load_library(library)
+
+
+_LINES = st.sampled_from(
+    [
+        "",
+        "AB - Ann Bell",
+        "CD - Cy Dee",
+        "AB Hello there.",
+        "CD Fine.",
+        "Jane Doe: Hi.",
+        "John: Yes.",
+        "**Max Moe:** Bold.",
+        "# A heading",
+        "Plain prose line.",
+        "- a list item",
+        "> a quote",
+        "```",
+        "Q: A question?",
+    ]
+)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    lines=st.lists(_LINES, max_size=30),
+    front=st.sampled_from(["", "---\ntitle: T\n---\n", "---\nguests: [Jane Doe, Al]\n---\n"]),
+)
+def test_quick_metadata_differs_only_in_the_turns_speakers(
+    tmp_path: Path, lines: list[str], front: str
+) -> None:
+    path = tmp_path / "episode.md"
+    path.write_text(front + "\n".join(lines) + "\n", "utf-8")
+    full = read_metadata(path)
+    quick = read_metadata(path, turns=False)
+    assert quick.partial and not full.partial
+    assert without_turns(quick, full.speakers) == full
+    assert {s.casefold() for s in quick.speakers} <= {s.casefold() for s in full.speakers}
