@@ -31,6 +31,7 @@ size and mtime the same (the "racily clean" problem git solves the same way).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import hashlib
 import os
@@ -109,6 +110,8 @@ EXTRA_WORKERS = 2
 EXTRA_WORKERS_MIN = 3000
 #: At most this many worker processes.
 MAX_WORKERS = 6
+#: How much lower the priority of the worker processes of a `background` load is (``nice``).
+BACKGROUND_NICE = 10
 
 
 def _parser_version() -> str:
@@ -184,6 +187,16 @@ def _first(pair: tuple[int, EpisodeMeta]) -> int:
     return pair[0]
 
 
+def _completed(shown: EpisodeMeta | None, meta: EpisodeMeta) -> EpisodeMeta:
+    """``meta`` (a file read in full), as a copy of ``shown`` (its partial metadata in the list
+    shown) with the speakers of the turns, when it is that: the two lists then share every
+    other value (half the memory while both exist, and they compare quickly)."""
+    if shown is None:
+        return meta
+    done = dataclasses.replace(shown, speakers=meta.speakers, partial=False)
+    return done if done == meta else meta
+
+
 def _reusable(
     meta: EpisodeMeta | None, st: os.stat_result, partial: bool = False
 ) -> EpisodeMeta | None:
@@ -200,6 +213,7 @@ def load_library_cached(
     cancel: Cancel | None = None,
     reuse: Iterable[EpisodeMeta] = (),
     partial_from: int = 0,
+    background: bool = False,
 ) -> list[EpisodeMeta]:
     """Metadata of every transcript below ``root``, in path order, like `load_library`.
 
@@ -220,6 +234,10 @@ def load_library_cached(
     the cost), and come back and are cached with ``partial`` set; files cached that way are
     then not read again. Otherwise (and always with the default, 0) every file cached
     partially is read again in full, so a second load completes what a quick one left.
+
+    ``background``: a list is on screen already (this load refreshes or completes it): the
+    worker processes run `BACKGROUND_NICE` steps below normal priority, so that on a busy
+    machine the window's thread comes first.
     """
     root = Path(root)
     reused = {str(m.path): m for m in reuse}
@@ -252,6 +270,7 @@ def load_library_cached(
     decode: dict[str, tuple[int, str, int, int]] = {}  # rel -> (index, path, size, mtime_ns)
     # unchanged, cached partially (and the object shown, if any): read again unless quick
     incomplete: list[tuple[_Job, EpisodeMeta | None]] = []
+    completing: dict[int, EpisodeMeta] = {}  # index -> partial object shown, read in full now
     with _gc_paused():  # thousands of acyclic objects: no collection passes meanwhile
         listing = list(_walk_files(root))
         for i, (path, st) in enumerate(listing):
@@ -285,6 +304,7 @@ def load_library_cached(
                     decode[rel] = (i, path, size, mtime_ns)
         else:
             todo += [job for job, _ in incomplete]
+            completing = {job[0]: shown for job, shown in incomplete if shown is not None}
         if decode and db is not None:
             try:
                 for rel, size, mtime_ns, data in db.execute(
@@ -309,7 +329,8 @@ def load_library_cached(
     young = gc.isenabled()
     workers = _workers_for(len(todo))
     turns = not quick
-    parsed = _read_parallel(todo, workers, cancel, base, make, turns) if workers else None
+    nice = BACKGROUND_NICE if background else 0
+    parsed = _read_parallel(todo, workers, cancel, base, make, turns, nice) if workers else None
     try:
         done = total - len(todo)
         last = time.monotonic()
@@ -319,6 +340,8 @@ def load_library_cached(
             if young and not n % YOUNG_EVERY:
                 gc.collect(0)  # the parser's young garbage; the survivors are kept
                 _promote()
+            if completing:
+                meta = _completed(completing.get(i), meta)
             metas[i] = meta
             if not meta.errors:  # a file that could not be read is tried again next time
                 stored_size = size if mtime_ns < racy_after else -1

@@ -13,6 +13,7 @@ through `reader.core.metacache`, which re-exports everything here.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections import deque
@@ -156,12 +157,14 @@ def _read_parallel(
     base: str,
     make: _PathMaker,
     turns: bool = True,
+    nice: int = 0,
 ) -> Generator[_Read, None, None]:
     """The files of ``todo`` read by ``workers`` processes, in chunks (`_chunks`), a bounded
     number of chunks ahead, handed back in order. When the pool cannot start or a chunk fails
     (a worker died, another parser), the rest is read in this thread. On a cancel, or when the
     generator is closed, nothing more is submitted and the pool is shut down, waiting only for
-    the chunks the workers have already taken."""
+    the chunks the workers have already taken. ``nice``: the workers run this many steps below
+    normal priority (`_lower_priority`)."""
     from concurrent import futures
 
     from reader.core import metacache
@@ -169,7 +172,9 @@ def _read_parallel(
     chunks = _chunks(todo, workers)
     try:
         pool: ProcessPoolExecutor | None = futures.ProcessPoolExecutor(
-            workers, mp_context=_pool_context()
+            workers,
+            mp_context=_pool_context(),
+            initializer=functools.partial(_lower_priority, nice) if nice else None,
         )
     except (OSError, ValueError, NotImplementedError, ImportError):
         yield from _read_serial(todo, cancel, turns)
@@ -220,6 +225,15 @@ def _read_parallel(
         for _, future in inflight:
             future.cancel()
         _shutdown(pool)
+
+
+def _lower_priority(nice: int) -> None:
+    """A worker's initializer: run ``nice`` steps below normal priority, so that on a busy
+    machine the program's own threads (the GUI thread) come first. Never raises."""
+    try:
+        os.nice(nice)
+    except (AttributeError, OSError):  # no os.nice (Windows), or not allowed
+        pass
 
 
 def _chunks(todo: list[_Job], workers: int) -> list[list[_Job]]:

@@ -143,6 +143,7 @@ class _LoadJob(QRunnable):
                     cancel=self.cancelled.is_set,
                     reuse=shown,
                     partial_from=quick,
+                    background=bool(shown),  # a list is on screen: the window comes first
                 )
             except LoadCancelled:
                 raise _Cancelled from None

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader.core import metacache
+from reader.core import metacache, metacache_pool
 from reader.core.library import load_library
 from reader.core.metacache import cache_path_for, cached_snapshot, load_library_cached
 from reader.core.transcript import EpisodeMeta, read_metadata
@@ -100,6 +100,11 @@ def test_the_next_load_completes_the_partial_rows(
     complete = load_library_cached(library, reuse=quick)
     assert complete == full
     assert not any(m.partial for m in complete)
+    # the completed list shares the values the partial one had (but the speakers)
+    for c, q in zip(complete, quick, strict=True):
+        assert c is not q
+        if not q.errors:
+            assert c.path is q.path and c.title is q.title and c.fields is q.fields
     assert sorted(seen) == sorted((m.path.name, True) for m in full)  # each once, in full
     assert set(partial_rows(library).values()) == {0}
     seen.clear()
@@ -205,3 +210,30 @@ def test_quick_metadata_differs_only_in_the_turns_speakers(
     assert quick.partial and not full.partial
     assert without_turns(quick, full.speakers) == full
     assert {s.casefold() for s in quick.speakers} <= {s.casefold() for s in full.speakers}
+
+
+def _read_chunk_checking_priority(*args: object) -> list[str | EpisodeMeta]:
+    """Stands in for `metacache._read_chunk` in a worker: refuses unless the worker runs
+    `BACKGROUND_NICE` steps below its parent (the fork server, as nice as the tests)."""
+    lower = os.getpriority(os.PRIO_PROCESS, 0) - os.getpriority(os.PRIO_PROCESS, os.getppid())
+    if lower != metacache.BACKGROUND_NICE:
+        raise RuntimeError(f"niceness {lower}")
+    return metacache_pool._read_chunk(*args)  # type: ignore[arg-type]
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="needs POSIX priorities")
+@pytest.mark.parametrize("background", [True, False])
+def test_a_background_load_reads_in_lower_priority_workers(
+    library: Path, monkeypatch: pytest.MonkeyPatch, background: bool
+) -> None:
+    monkeypatch.setattr(metacache, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(metacache, "_workers", lambda: 2)
+    monkeypatch.setattr(metacache, "_read_chunk", _read_chunk_checking_priority)
+    seen = reads(monkeypatch)
+    metas = load_library_cached(library, background=background)
+    assert metas == load_library(library)
+    here = {name for name, _ in seen}
+    if background:  # the workers read every file
+        assert here == set()
+    else:  # the workers refused (normal priority): everything was read here
+        assert here == {m.path.name for m in metas}

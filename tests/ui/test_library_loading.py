@@ -37,12 +37,17 @@ class HeldRefresh:
         self.threads: list[threading.Thread] = []
         monkeypatch.setattr(metacache, "load_library_cached", self._load)
 
-    def _load(self, root, progress=None, cancel=None, reuse=(), partial_from=0):  # noqa: ANN001, ANN202
+    def _load(self, root, progress=None, cancel=None, reuse=(), partial_from=0, background=False):  # noqa: ANN001, ANN202, E501
         self.threads.append(threading.current_thread())
         self.started.set()
         self.gate.wait(20)
         return load_library_cached(
-            root, progress, cancel=cancel, reuse=reuse, partial_from=partial_from
+            root,
+            progress,
+            cancel=cancel,
+            reuse=reuse,
+            partial_from=partial_from,
+            background=background,
         )
 
     def release(self) -> None:
