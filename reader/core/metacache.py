@@ -12,6 +12,11 @@ dropped from the cache.
 `cached_snapshot(root)` returns the list as last cached *without touching the library folder*, so
 the window can show the episode list immediately and then refresh it with `load_library_cached`.
 
+Many files to read (a first open) can be listed quickly first: with ``partial_from`` they are
+read without the turns of their bodies (front matter, speaker key and title: half the cost), and
+cached as partial rows, which the next load without it reads again in full (the window's loader
+does both, one after the other: `QUICK_FROM`).
+
 The cache is disposable: a cache that cannot be read (corrupt, another format, another parser
 version) is deleted and rebuilt silently; a cache that cannot be written is simply not written.
 `PARSER_VERSION` hashes the sources of the parser modules, so changing the parser invalidates
@@ -166,7 +171,7 @@ def cached_snapshot(root: Path | str) -> list[EpisodeMeta]:
     make = _PathMaker(base)
     found: list[tuple[int, EpisodeMeta]] = []
     append = found.append
-    with _gc_paused():  # 10,000s of long-lived objects: never scanned while they are made
+    with _gc_paused(_frozen()):  # 10,000s of long-lived objects: never scanned while made
         try:  # row by row: the rows' JSON is never all in memory at once
             for order, rel, data in db.execute("SELECT ord, rel, data FROM files"):
                 meta = _decode(base, rel, data, make)
@@ -271,7 +276,8 @@ def load_library_cached(
     # unchanged, cached partially (and the object shown, if any): read again unless quick
     incomplete: list[tuple[_Job, EpisodeMeta | None]] = []
     completing: dict[int, EpisodeMeta] = {}  # index -> partial object shown, read in full now
-    with _gc_paused():  # thousands of acyclic objects: no collection passes meanwhile
+    frozen = _frozen()  # (once: see `_promote`)
+    with _gc_paused(frozen):  # thousands of acyclic objects: no collection passes meanwhile
         listing = list(_walk_files(root))
         for i, (path, st) in enumerate(listing):
             if cancel is not None and not i % 256 and cancel():
@@ -339,7 +345,7 @@ def load_library_cached(
         for n, ((i, _path, rel, size, mtime_ns), meta, data) in enumerate(results, 1):
             if young and not n % YOUNG_EVERY:
                 gc.collect(0)  # the parser's young garbage; the survivors are kept
-                _promote()
+                _promote(frozen)
             if completing:
                 meta = _completed(completing.get(i), meta)
             metas[i] = meta
@@ -360,7 +366,7 @@ def load_library_cached(
             parsed.close()  # stops the workers (waiting only for the chunks they are reading)
         if young:
             gc.collect(0)
-            _promote()
+            _promote(frozen)
             gc.enable()
         # 3. drop the removed files, renumber, write what was read (also when interrupted)
         if db is not None:
@@ -382,7 +388,7 @@ def load_library_cached(
 
 
 @contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
+def _gc_paused(frozen: bool | None = None) -> Iterator[None]:
     """No cyclic garbage collection while thousands of acyclic, long-lived objects are made.
 
     Pausing alone only postpones the work: the first allocation after ``gc.enable()`` would
@@ -390,6 +396,7 @@ def _gc_paused() -> Iterator[None]:
     GUI thread stalls too). So the objects made meanwhile are moved straight to the oldest
     generation (``gc.freeze()`` then ``gc.unfreeze()``: two list splices, no scan), as a
     collection would have done; they are still collected normally by later full collections.
+    ``frozen``: see `_promote`.
     """
     was = gc.isenabled()
     gc.disable()
@@ -397,22 +404,32 @@ def _gc_paused() -> Iterator[None]:
         yield
     finally:
         if was:
-            _promote()
+            _promote(frozen)
             gc.enable()
 
 
-def _promote() -> None:
+def _promote(frozen: bool | None = None) -> None:
     """Move every object tracked by the collector out of the young generations, without a scan.
 
     To the oldest generation (``gc.freeze()`` then ``gc.unfreeze()``); or, when the program keeps
     its long-lived data in the permanent generation (something is frozen already, see
     `reader.ui.library_loader`), there too: never thaw what someone else froze.
+
+    ``frozen``: whether something is frozen, as `_frozen` found it at the start of the load
+    (None: find it now). Finding it walks the whole permanent generation (``gc.get_freeze_count``
+    counts it one object at a time: ≈2 million objects with 50,000 episodes listed), so a load
+    finds it once, not at every one of its calls.
     """
-    if gc.get_freeze_count() == 0:
+    if not (_frozen() if frozen is None else frozen):
         gc.freeze()
         gc.unfreeze()
     else:
         gc.freeze()
+
+
+def _frozen() -> bool:
+    """Whether the permanent generation holds anything (a walk of it: see `_promote`)."""
+    return gc.get_freeze_count() > 0
 
 
 # ---------------------------------------------------------------------------------------------

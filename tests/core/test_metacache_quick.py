@@ -237,3 +237,27 @@ def test_a_background_load_reads_in_lower_priority_workers(
         assert here == set()
     else:  # the workers refused (normal priority): everything was read here
         assert here == {m.path.name for m in metas}
+
+
+def test_a_load_walks_the_frozen_objects_once(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`gc.get_freeze_count` walks every frozen object (millions once a large list is frozen,
+    as the window keeps it): a load asks once, not after every `YOUNG_EVERY` files."""
+    import gc
+
+    calls: list[int] = []
+    real = gc.get_freeze_count
+
+    def counting() -> int:
+        calls.append(1)
+        return real()
+
+    monkeypatch.setattr(gc, "get_freeze_count", counting)
+    monkeypatch.setattr(metacache, "YOUNG_EVERY", 1)
+    monkeypatch.setattr(metacache, "PARALLEL_MIN", 10**9)
+    assert len(load_library_cached(library)) == 24
+    assert len(calls) == 1
+    calls.clear()
+    assert len(cached_snapshot(library)) == 21
+    assert len(calls) == 1

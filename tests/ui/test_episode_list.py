@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QModelIndex, QRect, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
@@ -236,9 +237,11 @@ def test_the_row_names_people_not_role_labels() -> None:
     assert episode_details(EpisodeMeta(Path("/l/c.md"), "CMake", speakers=["Question"])) == ""
 
 
-def test_a_refresh_changing_many_rows_announces_them_at_once(qtbot) -> None:
+@pytest.mark.parametrize("same_paths", [True, False])
+def test_a_refresh_changing_many_rows_announces_them_at_once(qtbot, same_paths: bool) -> None:
     """Speakers completed for a whole list: one ``dataChanged`` over every row, and the filter
-    sees the new values; a few changed rows are announced one by one."""
+    sees the new values; a few changed rows are announced one by one. With the very path
+    objects of the list shown (a completed list) rows are updated in place, else merged."""
     panel = EpisodeListPanel()
     qtbot.addWidget(panel)
     model = panel.model
@@ -250,14 +253,30 @@ def test_a_refresh_changing_many_rows_announces_them_at_once(qtbot) -> None:
     assert panel.proxy.rowCount() == 0
     signals: list[tuple[int, int]] = []
     model.dataChanged.connect(lambda a, b, _roles=(): signals.append((a.row(), b.row())))
-    completed = [EpisodeMeta(m.path, m.title, speakers=["Jane Doe"]) for m in first]
+    merges: list[int] = []
+    real_merge = model._merge
+    model._merge = lambda ordered: merges.append(1) or real_merge(ordered)  # type: ignore[method-assign]
+
+    def path(meta: EpisodeMeta) -> Path:
+        return meta.path if same_paths else Path(str(meta.path))
+
+    completed = [EpisodeMeta(path(m), m.title, speakers=["Jane Doe"]) for m in first]
     model.set_episodes(completed)
     assert signals == [(0, n - 1)]
     assert panel.proxy.rowCount() == n
+    assert [model.meta(r).speakers for r in range(n)] == [["Jane Doe"]] * n
     signals.clear()
     again = list(completed)
-    again[3] = EpisodeMeta(first[3].path, first[3].title)
-    again[7] = EpisodeMeta(first[7].path, first[7].title)
+    again[3] = EpisodeMeta(path(completed[3]), first[3].title)
+    again[7] = EpisodeMeta(path(completed[7]), first[7].title)
+    again[9] = EpisodeMeta(path(completed[9]), first[9].title, speakers=["Jane Doe"])  # equal
     model.set_episodes(again)
     assert sorted(signals) == [(3, 3), (7, 7)]
     assert panel.proxy.rowCount() == n - 2
+    assert merges == ([] if same_paths else [1, 1])
+    # a new title moves its row: the list is merged and sorted, whatever the paths
+    moved = list(again)
+    moved[0] = EpisodeMeta(again[0].path, "Zz last", speakers=["Jane Doe"])
+    model.set_episodes(moved)
+    assert model.meta(n - 1).title == "Zz last"
+    assert merges[-1:] == [1]
