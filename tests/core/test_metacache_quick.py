@@ -261,3 +261,17 @@ def test_a_load_walks_the_frozen_objects_once(
     calls.clear()
     assert len(cached_snapshot(library)) == 21
     assert len(calls) == 1
+
+
+def test_the_search_index_and_the_cache_share_one_fork_server_setup(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Whichever starts the fork server, it preloads what both kinds of workers need (a server
+    started by the index for its own module alone made every metadata worker import the
+    cache's modules itself)."""
+    from reader.core import search_parallel
+
+    sentinel = object()
+    monkeypatch.setattr(metacache_pool, "_pool_context", lambda: sentinel)
+    assert search_parallel._pool_context() is sentinel
+    assert "reader.core.search_parallel" in metacache_pool._PRELOAD
