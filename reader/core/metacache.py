@@ -373,8 +373,11 @@ def load_library_cached(
             removed = known.keys() - {rel for rel, _ in keep}
             finished = all(m is not None for m in metas)
             if pending or removed or not ordered or (finished and len(todo)):
-                # rows all written by this scan (the cache was empty) carry its numbers already
-                order = (keep if known else []) if finished else None
+                # rows all written by this scan carry its numbers already: when the cache was
+                # empty, or when it was in order and no file came or went (files read again,
+                # such as a quick load's, keep their places)
+                moved = not ordered or removed or any(job[2] not in known for job in todo)
+                order = (keep if known and moved else []) if finished else None
                 db = _write(db, cache_file, pending, order, removed)
             if db is not None:
                 db.close()

@@ -275,3 +275,22 @@ def test_the_search_index_and_the_cache_share_one_fork_server_setup(
     monkeypatch.setattr(metacache_pool, "_pool_context", lambda: sentinel)
     assert search_parallel._pool_context() is sentinel
     assert "reader.core.search_parallel" in metacache_pool._PRELOAD
+
+
+def test_the_cached_order_survives_quick_loads_changes_and_new_files(library: Path) -> None:
+    def order() -> list[Path]:
+        return [m.path for m in cached_snapshot(library)]
+
+    expected = [m.path for m in load_library(library) if not m.errors]
+    quick = load_library_cached(library, partial_from=1)
+    assert order() == expected
+    load_library_cached(library, reuse=quick)  # completed: every row written again
+    assert order() == expected
+    changed = write(library, "d1/ep04.md", DIALOGUE.format(i="again"))
+    os.utime(changed, (OLD + 10, OLD + 10))
+    load_library_cached(library)
+    assert order() == expected
+    write(library, "d0/aa-first.md", DIALOGUE.format(i="first"))
+    write(library, "d2/zz-last.md", DIALOGUE.format(i="last"))
+    load_library_cached(library, partial_from=1)
+    assert order() == [m.path for m in load_library(library) if not m.errors]
