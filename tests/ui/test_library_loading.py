@@ -359,20 +359,25 @@ def test_the_episodes_the_window_opens_are_not_counted_again_in_the_background(
     window.episode_loader.shutdown()
 
 
-def test_a_large_first_open_lists_quickly_then_completes_the_speakers(
-    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Many files to read: the list comes first without the speakers of the turns (partial),
-    then again complete; the people only the turns name reach the list, and its filter."""
-    root = tmp_path / "talks"
+def write_talks(root: Path, n: int = 6) -> Path:
+    """``n`` talks whose people only their turns name (no front-matter people, no key)."""
     root.mkdir()
-    for i in range(6):
+    for i in range(n):
         (root / f"talk{i}.md").write_text(
             f"---\ntitle: Talk {i}\n---\nJane Doe: Hello.\n\nOmar Khan: Hi.\n\nJane Doe: Bye {i}.\n"
             "\nOmar Khan: Bye.\n",
             "utf-8",
         )
         os.utime(root / f"talk{i}.md", (1_600_000_000, 1_600_000_000))  # not "racily clean"
+    return root
+
+
+def test_a_large_first_open_lists_quickly_then_completes_the_speakers(
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many files to read: the list comes first without the speakers of the turns (partial),
+    then again complete; the people only the turns name reach the list, and its filter."""
+    root = write_talks(tmp_path / "talks")
     monkeypatch.setattr(metacache, "QUICK_FROM", 3)  # "many" is 3 here
     window = shown_window(qtbot)
     deliveries: list[tuple[bool, bool, list[list[str]], str]] = []
@@ -400,3 +405,69 @@ def test_a_large_first_open_lists_quickly_then_completes_the_speakers(
     window.open_path(root)
     wait_loaded(qtbot, window)
     assert [(p, c) for p, c, _, _ in deliveries] == [(False, True)]
+
+
+def test_a_filter_typed_before_the_speakers_are_complete_finds_them_after(
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The completion is held: the filter finds no "Omar" in the partial list, then, once the
+    completed list arrives, every talk, without typing again."""
+    root = write_talks(tmp_path / "talks")
+    monkeypatch.setattr(metacache, "QUICK_FROM", 3)
+    real = metacache.load_library_cached
+    gate = threading.Event()
+
+    def held_completion(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        if not kwargs.get("partial_from"):
+            gate.wait(20)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(metacache, "load_library_cached", held_completion)
+    window = shown_window(qtbot)
+    window.open_path(root)
+    qtbot.waitUntil(lambda: window.episodes.model.rowCount() == 6)
+    assert window.loader.partial
+    window.episodes.filter_edit.setText("omar")
+    assert window.episodes.proxy.rowCount() == 0
+    gate.set()
+    wait_loaded(qtbot, window)
+    assert not window.loader.partial
+    assert window.episodes.proxy.rowCount() == 6
+
+
+def test_a_completion_cut_short_is_finished_by_the_next_open(
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another library opened while the speakers are completed: the partial rows stay cached
+    as such, and the next open of the first library completes them (reading only those)."""
+    root = write_talks(tmp_path / "talks")
+    other = write_library(tmp_path / "other")
+    monkeypatch.setattr(metacache, "QUICK_FROM", 3)
+    real = metacache.load_library_cached
+    gate = threading.Event()
+    calls: list[int] = []
+
+    def held_completion(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        calls.append(kwargs.get("partial_from", 0))
+        if not kwargs.get("partial_from") and args[0] == root and not gate.is_set():
+            gate.wait(20)
+            raise metacache.LoadCancelled  # as a cancel during the read would
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(metacache, "load_library_cached", held_completion)
+    window = shown_window(qtbot)
+    window.open_path(root)
+    qtbot.waitUntil(lambda: window.episodes.model.rowCount() == 6)
+    assert window.loader.partial
+    window.open_path(other)  # cancels the held completion
+    gate.set()
+    wait_loaded(qtbot, window)
+    assert window.episodes.model.rowCount() == 3 and not window.loader.partial
+    assert all(m.partial for m in metacache.cached_snapshot(root))
+    window.open_path(root)
+    wait_loaded(qtbot, window)
+    assert not window.loader.partial
+    assert all(
+        window.episodes.model.meta(r).speakers == ["Jane Doe", "Omar Khan"] for r in range(6)
+    )
+    assert not any(m.partial for m in metacache.cached_snapshot(root))
