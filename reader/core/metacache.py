@@ -51,6 +51,11 @@ from reader.core.metacache_codec import CACHE_FORMAT
 from reader.core.metacache_codec import PathMaker as _PathMaker
 from reader.core.metacache_codec import decode as _decode
 from reader.core.metacache_codec import encode as _encode
+from reader.core.metacache_db import Row as _Row
+from reader.core.metacache_db import info as _info
+from reader.core.metacache_db import open_db as _open_db
+from reader.core.metacache_db import remove as _remove
+from reader.core.metacache_db import write as _write
 
 # The worker-process pool and the walk live in their own modules; their names stay importable
 # (and replaceable by tests) here: the pool looks its settings and these functions up here.
@@ -80,15 +85,14 @@ __all__ = [
 ]
 
 Progress = Callable[[int, int], None]
-#: A row to write: rel, ord, size, mtime_ns, data, partial (0 or 1).
-_Row = tuple[str, int, int, int, str, int]
 
 #: The modules whose source decides what `read_metadata` returns (every module of
 #: `reader.core` that `transcript` imports, directly or not: tests/core/test_metacache.py checks),
-#: and the layout of the rows.
+#: and the layout of the rows and of the table.
 PARSER_MODULES = (
     *("transcript", "frontmatter_meta", "metadata_values", "stem_meta", "yaml_safe", "body"),
     *("speakers", "speaker_labels", "markup", "markup_html", "lexer", "metacache_codec"),
+    "metacache_db",
 )
 #: Files modified this recently before a scan are re-read next time (timestamp granularity).
 RACY_SECONDS = 3.0
@@ -435,111 +439,6 @@ def _frozen() -> bool:
     return gc.get_freeze_count() > 0
 
 
-# ---------------------------------------------------------------------------------------------
-# The SQLite file
-
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS files (
-    rel TEXT PRIMARY KEY,
-    ord INTEGER NOT NULL,
-    size INTEGER NOT NULL,
-    mtime_ns INTEGER NOT NULL,
-    data TEXT NOT NULL,
-    partial INTEGER NOT NULL DEFAULT 0
-);
-"""
-
-
-def _connect(file: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(file, timeout=5.0, isolation_level=None, check_same_thread=True)
-    db.execute("PRAGMA synchronous=OFF")  # a cache: a torn write is detected and rebuilt
-    db.execute("PRAGMA journal_mode=TRUNCATE")
-    return db
-
-
 def _open(file: Path, *, create: bool) -> sqlite3.Connection | None:
-    """The cache database if it is usable for this parser version; else None (or a fresh one)."""
-    if not file.exists():
-        if not create:
-            return None
-        return _create(file)
-    try:
-        db = _connect(file)
-        rows = dict(db.execute("SELECT key, value FROM info").fetchall())
-        if rows.get("parser") == PARSER_VERSION:
-            return db
-        db.close()
-    except sqlite3.Error:
-        pass
-    _remove(file)  # outdated or corrupt: rebuilt silently
-    return _create(file) if create else None
-
-
-def _create(file: Path) -> sqlite3.Connection | None:
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        db = _connect(file)
-        db.executescript(_SCHEMA)
-        db.execute(
-            "INSERT OR REPLACE INTO info VALUES ('parser', ?), ('format', ?)",
-            (PARSER_VERSION, str(CACHE_FORMAT)),
-        )
-        return db
-    except (OSError, sqlite3.Error):
-        _remove(file)
-        return None  # cannot cache: load without it
-
-
-def _remove(file: Path) -> None:
-    for suffix in ("", "-journal", "-wal", "-shm"):
-        try:
-            os.remove(f"{file}{suffix}")
-        except OSError:
-            pass
-
-
-def _info(db: sqlite3.Connection, key: str) -> str | None:
-    try:
-        row = db.execute("SELECT value FROM info WHERE key = ?", (key,)).fetchone()
-    except sqlite3.Error:
-        return None
-    return row[0] if row else None
-
-
-def _write(
-    db: sqlite3.Connection,
-    file: Path,
-    rows: list[_Row],
-    order: list[tuple[str, int]] | None,
-    removed: set[str] | frozenset[str] = frozenset(),
-) -> sqlite3.Connection | None:
-    """Store ``rows``, drop ``removed``, renumber with ``order`` (``[]``: the rows are numbered
-    already) or mark the numbers stale (None); None when it cannot be written."""
-    try:
-        db.execute("BEGIN IMMEDIATE")
-        if removed:
-            db.executemany("DELETE FROM files WHERE rel = ?", [(r,) for r in removed])
-        if rows:
-            db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", rows)
-        if order:
-            db.executemany("UPDATE files SET ord = ? WHERE rel = ?", [(i, r) for r, i in order])
-        # rows written by an unfinished scan carry that scan's numbers: renumber next time
-        ordered = "1" if order is not None else "0"
-        db.execute("INSERT OR REPLACE INTO info VALUES ('ordered', ?)", (ordered,))
-        db.execute("COMMIT")
-        return db
-    except sqlite3.OperationalError:  # busy (another process writing), disk full, read-only
-        try:
-            db.execute("ROLLBACK")
-        except sqlite3.Error:
-            pass
-        return db  # not cached this time; the next load tries again
-    except sqlite3.Error:  # corrupt: start again next time
-        try:
-            db.close()
-        except sqlite3.Error:
-            pass
-        _remove(file)
-        return None
+    """`metacache_db.open_db` for this module's `PARSER_VERSION` (looked up at call time)."""
+    return _open_db(file, create=create, version=PARSER_VERSION)

@@ -274,6 +274,7 @@ def test_parser_version_covers_every_module_read_metadata_uses() -> None:
             todo.extend(_core_imports(name))
     assert seen <= set(metacache.PARSER_MODULES)
     assert "metacache_codec" in metacache.PARSER_MODULES
+    assert "metacache_db" in metacache.PARSER_MODULES  # the table's columns
 
 
 def test_rows_round_trip_through_the_codec(library: Path) -> None:

@@ -426,6 +426,7 @@ def test_a_filter_typed_before_the_speakers_are_complete_finds_them_after(
     window = shown_window(qtbot)
     window.open_path(root)
     qtbot.waitUntil(lambda: window.episodes.model.rowCount() == 6)
+    qtbot.waitUntil(lambda: window.transcript is not None)  # the first episode is open
     assert window.loader.partial
     window.episodes.filter_edit.setText("omar")
     assert window.episodes.proxy.rowCount() == 0
