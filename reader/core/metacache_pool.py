@@ -47,7 +47,7 @@ def _read_serial(
     for job in todo:
         if cancel is not None and cancel():
             raise metacache.LoadCancelled
-        yield job, read(Path(job[1])) if turns else read(Path(job[1]), turns=False), None
+        yield job, read(Path(job[1]), turns=turns), None
 
 
 def _cores() -> int:
@@ -141,11 +141,7 @@ def _read_chunk(
         raise RuntimeError("this worker's parser differs from the loading process's")
     out: list[str | EpisodeMeta] = []
     for path, _rel in files:
-        meta = (
-            metacache.read_metadata(Path(path))
-            if turns
-            else metacache.read_metadata(Path(path), turns=False)
-        )
+        meta = metacache.read_metadata(Path(path), turns=turns)
         out.append(_encode(meta) if _round_trips(meta) else meta)
     return out
 

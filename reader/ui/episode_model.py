@@ -228,22 +228,33 @@ class EpisodeListModel(QAbstractListModel):
             return False
         new_of = {id(o): n for n, o in zip(source, old, strict=True) if n is not o}
         self._source = source
-        if not new_of:
-            return True
-        changed = [i for i, m in enumerate(self._metas) if id(m) in new_of]
-        many = len(changed) > self.CHANGED_ROWS_ONE_BY_ONE
-        if many:  # (one signal for all, and every row's filter text is made again)
+        if len(new_of) > self.CHANGED_ROWS_ONE_BY_ONE:  # all announced: no need to compare
             self._metas = [new_of.get(id(m), m) for m in self._metas]
-            self._search = {}
-            self.dataChanged.emit(self.index(0), self.index(len(self._metas) - 1))
+            self._announce(None)
             return True
-        for i in changed:
-            old_meta = self._metas[i]
-            new_meta = self._metas[i] = new_of[id(old_meta)]
-            if new_meta != old_meta:
-                self._search.pop(str(new_meta.path), None)
-                self.dataChanged.emit(self.index(i), self.index(i))
+        changed: list[str] = []
+        for new in new_of.values():
+            key = str(new.path)
+            row = self._rows[key]
+            old_meta, self._metas[row] = self._metas[row], new
+            if new != old_meta:
+                changed.append(key)
+        self._announce(changed)
         return True
+
+    def _announce(self, changed: list[str] | None) -> None:
+        """Tell the views that the rows of the ``changed`` paths (None: maybe every row) have
+        new values, and drop their filter text: row by row, or every row with one signal when
+        more than `CHANGED_ROWS_ONE_BY_ONE` changed (the speakers completed for a library)."""
+        if changed is None or len(changed) > self.CHANGED_ROWS_ONE_BY_ONE:
+            self._search = {}
+            if self._metas:
+                self.dataChanged.emit(self.index(0), self.index(len(self._metas) - 1))
+            return
+        for key in changed:
+            self._search.pop(key, None)
+            index = self.index(self._rows[key])
+            self.dataChanged.emit(index, index)
 
     def _merge(self, ordered: list[EpisodeMeta]) -> bool:
         """Apply ``ordered`` as a change to the current rows; False when a reset is better."""
@@ -279,15 +290,7 @@ class EpisodeListModel(QAbstractListModel):
         self._rows = {str(m.path): i for i, m in enumerate(self._metas)}
         if not _same_order(self._metas, ordered):
             self._relayout(ordered)
-        for key in changed:
-            self._search.pop(key, None)
-        if len(changed) > self.CHANGED_ROWS_ONE_BY_ONE:
-            # (one signal for all: the speakers completed for a whole library, say)
-            self.dataChanged.emit(self.index(0), self.index(len(self._metas) - 1))
-        else:
-            for key in changed:
-                index = self.index(self._rows[key])
-                self.dataChanged.emit(index, index)
+        self._announce(changed)
         return True
 
     def _relayout(self, ordered: list[EpisodeMeta]) -> None:

@@ -275,9 +275,9 @@ def test_a_cold_open_read_by_worker_processes_lists_every_file(
     read_here: list[Path] = []
     real = metacache.read_metadata
 
-    def spy(path: Path) -> EpisodeMeta:
+    def spy(path: Path, **kwargs: bool) -> EpisodeMeta:
         read_here.append(path)
-        return real(path)
+        return real(path, **kwargs)
 
     monkeypatch.setattr(metacache, "read_metadata", spy)
     loader = LibraryLoader()
