@@ -191,6 +191,11 @@ _LINES = st.sampled_from(
         "> a quote",
         "```",
         "Q: A question?",
+        "<b>Jane Doe:</b> In HTML.",
+        "<p>A paragraph",
+        "</p>",
+        "{{< youtube abc >}}",
+        "Café: naïve ｆｕｌｌ",
     ]
 )
 
