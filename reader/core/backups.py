@@ -145,7 +145,12 @@ def list_backups(document_id: str, *, private: bool | None = None) -> list[Backu
 
 
 def _add(document_id: str, data: bytes, *, private: bool, saved: bool, now: _dt.datetime) -> Path:
-    """Write a backup dated ``now``, or just after the newest one (backups keep their order)."""
+    """Write a backup dated ``now``, or just after the newest one (backups keep their order).
+
+    A saved backup holds the bytes the store has just written, and made durable, to the file it
+    backs up: it is written without waiting for the disk (two fsyncs fewer for every save; a
+    crash may lose that copy, never those bytes, which the next overwrite keeps as found). A
+    found backup may be the only copy of its bytes soon after: it is made durable first."""
     existing = list_backups(document_id, private=private)
     if existing and now <= existing[0].time:
         now = existing[0].time + _dt.timedelta(microseconds=1)
@@ -157,7 +162,7 @@ def _add(document_id: str, data: bytes, *, private: bool, saved: bool, now: _dt.
         if not path.exists():
             break
         now += _dt.timedelta(microseconds=1)
-    sidecar.atomic_write(path, data)
+    sidecar.atomic_write(path, data, durable=not saved)
     return path
 
 

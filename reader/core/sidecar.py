@@ -266,12 +266,15 @@ def read_bytes(path: Path) -> bytes | None:
         return None
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Replace ``path`` with ``data`` atomically: temp file beside it, fsync, replace, fsync dir.
 
     On any failure the temp file is removed and ``path`` is left as it was; the OSError propagates.
     When the folder does not let us create a file at all it is :class:`UnwritableFolder`.
     The new file keeps the old one's permission bits (a new one gets the umask's).
+    ``durable=False`` leaves out both fsyncs: still atomic for every reader, but a crash of the
+    machine soon after may leave the old file or none; only for copies of bytes that are durable
+    elsewhere.
     """
     folder = path.parent
     tmp = folder / _temp_name(path)
@@ -287,7 +290,8 @@ def atomic_write(path: Path, data: bytes) -> None:
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view) :]
-            os.fsync(fd)
+            if durable:
+                os.fsync(fd)
         finally:
             os.close(fd)
         try:
@@ -301,7 +305,8 @@ def atomic_write(path: Path, data: bytes) -> None:
         except OSError:
             pass
         raise
-    _fsync_dir(folder)
+    if durable:
+        _fsync_dir(folder)
 
 
 def _temp_name(path: Path) -> str:

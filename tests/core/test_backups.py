@@ -98,6 +98,42 @@ def test_a_version_written_elsewhere_and_the_last_one_before_it_are_kept(tmp_pat
     assert a.id in mine.sidecar_path.read_text("utf-8")
 
 
+def test_a_save_waits_for_the_disk_for_the_notes_and_for_found_bytes_not_for_its_copy(
+    tmp_path, monkeypatch
+):
+    """A save makes the notes file durable (the file and its folder: two fsyncs); the backup of
+    what it wrote is a copy of those durable bytes and waits for nothing. Bytes found on disk
+    (written elsewhere) are made durable in their backup before the file is overwritten."""
+    Clock(monkeypatch)
+    synced: list[str] = []
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}") if os.path.exists("/proc/self/fd") else "")
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    t = transcript(tmp_path)
+    mine = AnnotationStore.open(t)
+    mine.add(note_on(TEXT, "the piano"))
+    assert len(synced) == 2
+    if synced[0]:  # (Linux: which files)
+        assert synced[0].endswith(".tmp") and synced[1] == str(mine.sidecar_path.parent)
+    (saved,) = list_backups(mine.document_id)
+    assert saved.path.read_bytes() == mine.sidecar_path.read_bytes()
+    data = json.loads(mine.sidecar_path.read_bytes())
+    data["items"] = []
+    theirs = json.dumps(data).encode()
+    mine.sidecar_path.write_bytes(theirs)  # a sync tool or an editor replaces the file
+    synced.clear()
+    mine.add(note_on(TEXT, "shed roof"))
+    assert len(synced) == 4  # the found bytes' backup (file, folder), then the notes file
+    if synced[0]:
+        found = [b for b in list_backups(mine.document_id) if not b.saved]
+        assert synced[1] == str(found[0].path.parent)
+        assert synced[3] == str(mine.sidecar_path.parent)
+
+
 def test_another_process_of_the_program_is_not_a_change_made_elsewhere(tmp_path, monkeypatch):
     Clock(monkeypatch)
     t = transcript(tmp_path)
