@@ -121,6 +121,8 @@ EXTRA_WORKERS_MIN = 3000
 MAX_WORKERS = 6
 #: How much lower the priority of the worker processes of a `background` load is (``nice``).
 BACKGROUND_NICE = 10
+#: While partial rows are completed, the list so far is handed over at most this often.
+INTERIM_SECONDS = 1.0
 
 
 def _parser_version() -> str:
@@ -206,6 +208,15 @@ def _completed(shown: EpisodeMeta | None, meta: EpisodeMeta) -> EpisodeMeta:
     return done if done == meta else meta
 
 
+def _list_order(shown: EpisodeMeta | None) -> tuple[int, int, str]:
+    """Where a file to read comes in a completion: new and changed files (nothing shown) first,
+    then in the episode list's default order (newest first, then by title)."""
+    if shown is None:
+        return (0, 0, "")
+    day = shown.date.toordinal() if shown.date else 0
+    return (1, -day, (shown.title or shown.path.stem).casefold())
+
+
 def _reusable(
     meta: EpisodeMeta | None, st: os.stat_result, partial: bool = False
 ) -> EpisodeMeta | None:
@@ -223,6 +234,7 @@ def load_library_cached(
     reuse: Iterable[EpisodeMeta] = (),
     partial_from: int = 0,
     background: bool = False,
+    interim: Callable[[list[EpisodeMeta]], None] | None = None,
 ) -> list[EpisodeMeta]:
     """Metadata of every transcript below ``root``, in path order, like `load_library`.
 
@@ -247,6 +259,11 @@ def load_library_cached(
     ``background``: a list is on screen already (this load refreshes or completes it): the
     worker processes run `BACKGROUND_NICE` steps below normal priority, so that on a busy
     machine the window's thread comes first.
+
+    ``interim``: while partial rows of ``reuse`` are completed, called at most every
+    `INTERIM_SECONDS` with the whole list so far (the files completed, and the partial objects
+    of the others), once every new or changed file is read. The partial rows are completed
+    newest first, as the episode list shows them by default, so its top fills in first.
     """
     root = Path(root)
     reused = {str(m.path): m for m in reuse}
@@ -329,6 +346,8 @@ def load_library_cached(
             if metas[i] is None:
                 todo.append((i, path, rel, size, mtime_ns))
         todo.sort()
+        if completing:  # new and changed files first, then the list's top: newest first
+            todo.sort(key=lambda job: _list_order(completing.get(job[0])))
     total = len(metas)
     if progress is not None:
         progress(0, total)
@@ -341,9 +360,10 @@ def load_library_cached(
     turns = not quick
     nice = BACKGROUND_NICE if background else 0
     parsed = _read_parallel(todo, workers, cancel, base, make, turns, nice) if workers else None
+    unread = sum(1 for job in todo if job[0] not in completing)  # new or changed files
     try:
         done = total - len(todo)
-        last = time.monotonic()
+        last = last_interim = time.monotonic()
         gc.disable()  # no full collection of a large heap meanwhile (the GIL held 100+ ms)
         results = parsed if parsed is not None else _read_serial(todo, cancel, turns)
         for n, ((i, _path, rel, size, mtime_ns), meta, data) in enumerate(results, 1):
@@ -351,7 +371,9 @@ def load_library_cached(
                 gc.collect(0)  # the parser's young garbage; the survivors are kept
                 _promote(frozen)
             if completing:
-                meta = _completed(completing.get(i), meta)
+                shown = completing.get(i)
+                meta = _completed(shown, meta)
+                unread -= shown is None
             metas[i] = meta
             if not meta.errors:  # a file that could not be read is tried again next time
                 stored_size = size if mtime_ns < racy_after else -1
@@ -365,6 +387,11 @@ def load_library_cached(
                 if now - last >= PROGRESS_INTERVAL or n == len(todo):
                     last = now
                     progress(done + n, total)
+            if interim is not None and completing and not unread and n < len(todo):
+                now = time.monotonic()
+                if now - last_interim >= INTERIM_SECONDS:
+                    last_interim = now
+                    interim([m if m is not None else completing[k] for k, m in enumerate(metas)])
     finally:
         if parsed is not None:
             parsed.close()  # stops the workers (waiting only for the chunks they are reading)

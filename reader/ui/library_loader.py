@@ -8,9 +8,10 @@ counts of the episodes that have a sidecar (opening their stores, which re-ancho
 transcript changed). When many files are to be read (`metacache.QUICK_FROM`, as on the first
 open of a large library) the list comes in two steps: read without the turns of the bodies
 (half the work: front matter, speaker key, title), then completed with the speakers of the
-turns. So ``episodesLoaded`` comes one to three times per load; `from_cache` says whether the
-list just delivered may still change (the cached one, or a partial one), `partial` whether it
-lacks the turns' speakers. Results arrive as queued
+turns, delivered again as they are completed (the list's top first, at most once a second:
+`metacache.INTERIM_SECONDS`). So ``episodesLoaded`` comes once or more per load; `from_cache`
+says whether the list just delivered may still change (the cached one, or a partial one),
+`partial` whether it lacks some of the turns' speakers. Results arrive as queued
 signals on the GUI thread, progress at most `PROGRESS_PER_SECOND` times a second; a newer `load`
 supersedes an older one, which is cancelled and whose late results are dropped.
 
@@ -134,6 +135,11 @@ class _LoadJob(QRunnable):
                 last[0] = now
                 self.signals.progress.emit(self.generation, done, total)
 
+        def interim(metas: list[EpisodeMeta]) -> None:
+            """The speakers completed so far (the list's top first): shown as they come."""
+            self._check()
+            self.signals.episodes.emit(self.generation, metas, True, True)
+
         shown = snapshot
         for quick in (QUICK_FROM, 0):
             try:
@@ -144,6 +150,7 @@ class _LoadJob(QRunnable):
                     reuse=shown,
                     partial_from=quick,
                     background=bool(shown),  # a list is on screen: the window comes first
+                    interim=interim,
                 )
             except LoadCancelled:
                 raise _Cancelled from None

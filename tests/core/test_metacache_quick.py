@@ -42,7 +42,11 @@ def library(tmp_path: Path) -> Path:
         elif i % 3 == 1:
             write(root, name, f"---\ntitle: Keyed {i}\n---\nAB - Ann Bell\n\nAB Hello.\n")
         else:
-            front = f"---\ntitle: Talk {i}\nguests: [Guest {i}]\n---\n" if i % 2 else ""
+            front = (
+                f"---\ntitle: Talk {i}\nguests: [Guest {i}]\ndate: 2020-01-{i:02d}\n---\n"
+                if i % 2
+                else ""
+            )
             write(root, name, front + DIALOGUE.format(i=i))
     return root
 
@@ -299,3 +303,33 @@ def test_the_cached_order_survives_quick_loads_changes_and_new_files(library: Pa
     write(library, "d2/zz-last.md", DIALOGUE.format(i="last"))
     load_library_cached(library, partial_from=1)
     assert order() == [m.path for m in load_library(library) if not m.errors]
+
+
+def test_a_completion_hands_over_the_list_so_far_its_top_first(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The partial rows are read again newest first (the list's default order), after the
+    files that must be read anyway, and each interim list is the whole list: completed files
+    and the partial objects of the rest."""
+    monkeypatch.setattr(metacache, "INTERIM_SECONDS", 0.0)
+    quick = load_library_cached(library, partial_from=1)
+    errors = {m.path.name for m in quick if m.errors}  # never cached: read as new files
+    seen = reads(monkeypatch)
+    lists: list[list[EpisodeMeta]] = []
+    complete = load_library_cached(library, reuse=quick, interim=lists.append)
+    assert complete == load_library(library)
+    names = [name for name, _ in seen]
+    assert set(names[: len(errors)]) == errors
+    by_name = {m.path.name: m for m in quick}
+    dates = [by_name[n].date for n in names[len(errors) :]]
+    dated = [d for d in dates if d is not None]
+    assert dated and dated == sorted(dated, reverse=True)  # newest first
+    assert dates[: len(dated)] == dated  # then the undated ones
+    # after each file read once the new ones are (with INTERIM_SECONDS 0), but the last
+    assert len(lists) == len(names) - len(errors)
+    shown = {m.path: m for m in quick}
+    for k, interim in enumerate(lists):
+        assert [m.path for m in interim] == [m.path for m in quick]
+        done = [m for m in interim if not m.partial]
+        assert len(done) == k + len(errors)
+        assert all(m is shown[m.path] for m in interim if m.partial)

@@ -37,7 +37,16 @@ class HeldRefresh:
         self.threads: list[threading.Thread] = []
         monkeypatch.setattr(metacache, "load_library_cached", self._load)
 
-    def _load(self, root, progress=None, cancel=None, reuse=(), partial_from=0, background=False):  # noqa: ANN001, ANN202, E501
+    def _load(
+        self,
+        root,
+        progress=None,
+        cancel=None,
+        reuse=(),
+        partial_from=0,
+        background=False,
+        interim=None,
+    ):  # noqa: ANN001, ANN202, E501
         self.threads.append(threading.current_thread())
         self.started.set()
         self.gate.wait(20)
@@ -48,6 +57,7 @@ class HeldRefresh:
             reuse=reuse,
             partial_from=partial_from,
             background=background,
+            interim=interim,
         )
 
     def release(self) -> None:
@@ -472,3 +482,29 @@ def test_a_completion_cut_short_is_finished_by_the_next_open(
         window.episodes.model.meta(r).speakers == ["Jane Doe", "Omar Khan"] for r in range(6)
     )
     assert not any(m.partial for m in metacache.cached_snapshot(root))
+
+
+def test_the_speakers_reach_the_list_as_they_are_completed(
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Interim lists (here after every file): the rows fill in one by one, the list stays whole
+    and partial until the last delivery."""
+    root = write_talks(tmp_path / "talks")
+    monkeypatch.setattr(metacache, "QUICK_FROM", 3)
+    monkeypatch.setattr(metacache, "INTERIM_SECONDS", 0.0)
+    window = shown_window(qtbot)
+    seen: list[tuple[bool, int, int]] = []
+
+    def delivered(metas: list[EpisodeMeta]) -> None:
+        named = sum(1 for m in metas if m.speakers)
+        seen.append((window.loader.partial, len(metas), named))
+
+    window.loader.episodesLoaded.connect(delivered)
+    window.open_path(root)
+    wait_loaded(qtbot, window)
+    assert seen[0] == (True, 6, 0) and seen[-1] == (False, 6, 6)
+    interims = seen[1:-1]
+    assert [named for _, _, named in interims] == [1, 2, 3, 4, 5]
+    assert all(partial and n == 6 for partial, n, _ in interims)
+    model = window.episodes.model
+    assert all(model.meta(r).speakers == ["Jane Doe", "Omar Khan"] for r in range(6))
