@@ -121,8 +121,10 @@ EXTRA_WORKERS_MIN = 3000
 MAX_WORKERS = 6
 #: How much lower the priority of the worker processes of a `background` load is (``nice``).
 BACKGROUND_NICE = 10
-#: While partial rows are completed, the list so far is handed over at most this often.
+#: While partial rows are completed, the list so far is handed over at most this often (the
+#: first time sooner: the list's top is read first).
 INTERIM_SECONDS = 1.0
+INTERIM_FIRST_SECONDS = 0.25
 
 
 def _parser_version() -> str:
@@ -260,10 +262,11 @@ def load_library_cached(
     worker processes run `BACKGROUND_NICE` steps below normal priority, so that on a busy
     machine the window's thread comes first.
 
-    ``interim``: while partial rows of ``reuse`` are completed, called at most every
-    `INTERIM_SECONDS` with the whole list so far (the files completed, and the partial objects
-    of the others), once every new or changed file is read. The partial rows are completed
-    newest first, as the episode list shows them by default, so its top fills in first.
+    ``interim``: while partial rows of ``reuse`` are completed, called after
+    `INTERIM_FIRST_SECONDS`, then at most every `INTERIM_SECONDS`, with the whole list so far
+    (the files completed, and the partial objects of the others), once every new or changed
+    file is read. The partial rows are completed newest first, as the episode list shows them
+    by default, so its top fills in first.
     """
     root = Path(root)
     reused = {str(m.path): m for m in reuse}
@@ -363,7 +366,8 @@ def load_library_cached(
     unread = sum(1 for job in todo if job[0] not in completing)  # new or changed files
     try:
         done = total - len(todo)
-        last = last_interim = time.monotonic()
+        last = time.monotonic()
+        last_interim = last - INTERIM_SECONDS + INTERIM_FIRST_SECONDS
         gc.disable()  # no full collection of a large heap meanwhile (the GIL held 100+ ms)
         results = parsed if parsed is not None else _read_serial(todo, cancel, turns)
         for n, ((i, _path, rel, size, mtime_ns), meta, data) in enumerate(results, 1):

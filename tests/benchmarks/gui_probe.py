@@ -132,6 +132,9 @@ def library(mode: str, root: str) -> dict:
             if "t" not in listed:
                 listed["t"] = probe.clock.elapsed()
                 listed["from_cache"] = win.loader.from_cache
+            listed["n"] = listed.get("n", 0) + 1
+            if listed["n"] == 2 and win.loader.partial:  # the first speakers completed
+                listed["interim"] = probe.clock.elapsed()
             if "complete" not in listed and not win.loader.partial:
                 listed["complete"] = probe.clock.elapsed()  # with the speakers of the turns
 
@@ -151,6 +154,7 @@ def library(mode: str, root: str) -> dict:
             "list_seconds": (listed.get("t", probe.clock.elapsed()) - t0) / 1000,
             "listed_from_cache": listed.get("from_cache"),
             "complete_seconds": (listed.get("complete", probe.clock.elapsed()) - t0) / 1000,
+            "interim_seconds": (listed["interim"] - t0) / 1000 if "interim" in listed else None,
             "total_seconds": (probe.clock.elapsed() - t0) / 1000 - SETTLE_MS / 1000,
             "rows": rows,
         }

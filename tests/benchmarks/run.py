@@ -539,8 +539,11 @@ def library_window_rows(size: int, mem_target: str | None, stall_target: str | N
             if warm and not r.get("listed_from_cache"):
                 cache_note = "; NOT listed from the cache (parser sources changed meanwhile?)"
             if r["complete_seconds"] > r["list_seconds"]:
+                first = r.get("interim_seconds")
+                filling = f", the first of them after {first:.2f} s" if first else ""
                 cache_note += (
-                    f"; without the turns' speakers, complete after {r['complete_seconds']:.2f} s"
+                    f"; without the turns' speakers, completed (newest first{filling}) after "
+                    f"{r['complete_seconds']:.2f} s"
                 )
             rows.append(
                 Row(

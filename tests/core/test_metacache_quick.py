@@ -312,6 +312,7 @@ def test_a_completion_hands_over_the_list_so_far_its_top_first(
     files that must be read anyway, and each interim list is the whole list: completed files
     and the partial objects of the rest."""
     monkeypatch.setattr(metacache, "INTERIM_SECONDS", 0.0)
+    monkeypatch.setattr(metacache, "INTERIM_FIRST_SECONDS", 0.0)
     quick = load_library_cached(library, partial_from=1)
     errors = {m.path.name for m in quick if m.errors}  # never cached: read as new files
     seen = reads(monkeypatch)

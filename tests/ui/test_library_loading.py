@@ -492,6 +492,7 @@ def test_the_speakers_reach_the_list_as_they_are_completed(
     root = write_talks(tmp_path / "talks")
     monkeypatch.setattr(metacache, "QUICK_FROM", 3)
     monkeypatch.setattr(metacache, "INTERIM_SECONDS", 0.0)
+    monkeypatch.setattr(metacache, "INTERIM_FIRST_SECONDS", 0.0)
     window = shown_window(qtbot)
     seen: list[tuple[bool, int, int]] = []
 
