@@ -1,32 +1,33 @@
-"""Full-text search over a library: every block of every transcript, each episode's title and
+"""Full-text search over a library: every passage of every transcript, each episode's title and
 subtitle, and every annotation's note and tags, in an SQLite FTS5 index kept in the user cache
 directory (never in the library).
 
 The index is a cache: deleting it loses nothing. `Index.update` brings it up to date
 incrementally (a file whose size and modification time are unchanged is not read; a changed one is
-re-hashed, and re-parsed only when its bytes differ) and can run in a worker thread with a
-progress callback and a cancel flag. `Index.search` ranks with bm25 and maps every hit to
-code-point offsets into the transcript's canonical text (`Transcript.text`) and to its speaker.
+re-hashed, and re-read only when its bytes differ) and can run in a worker thread with a progress
+callback and a cancel flag. `Index.search` ranks with bm25 and maps every hit to code-point
+offsets into the transcript's canonical text (`Transcript.text`) and to its speaker.
 
-Each block of the canonical text is one row, so a hit knows its block's offset and speaker; the
-exact match spans inside the block come from FTS5's ``highlight()``, computed only for the results
-returned, like the snippets. An episode's title and subtitle are one more row: a hit there is a
-result of kind ``"title"`` at offset 0 (the top of the episode), ranked above the episode's blocks
-and notes (`reader.core.search_store.BM25_WEIGHTS`).
+What is indexed: one row per episode with its title and subtitle and its body as written (no
+parse: an index build costs little more than the FTS5 inserts themselves), and one row per
+annotation with a note or tags. A query ranks the episodes (and notes) in the index; the
+passages of the episodes on the page returned are found then (`reader.core.search_passages`):
+each is parsed once (and kept while unchanged), and its blocks matched with the index's
+tokenizer, so a hit is a passage (a block of canonical text) with its offset, speaker and match
+spans, and a query's words must all be in one passage, as if each block were indexed. A title
+hit is a result of kind ``"title"`` at offset 0 (the top of the episode), first in its episode.
 
 Modules: this one has the public API (`Index`, `search`, and the result types of
 `reader.core.search_result`) and the update loop; the query language is in
-`reader.core.search_query`, ranking and snippets in `reader.core.search_rank`, parsing in worker
-processes in `reader.core.search_parallel`, what is indexed per transcript in
-`reader.core.search_rows`, change detection in `reader.core.search_changes`, the SQLite file in
-`reader.core.search_store`.
+`reader.core.search_query`, ranking and snippets in `reader.core.search_rank`, passages in
+`reader.core.search_passages`, reading in worker processes in `reader.core.search_parallel`, what
+is indexed per transcript in `reader.core.search_rows`, change detection in
+`reader.core.search_changes`, the SQLite file in `reader.core.search_store`.
 
-Speed: a large update parses in worker processes (a fork server or spawned interpreters, never a
-fork of the threaded caller) while the calling thread reads, hashes and writes. A query is ranked
-in one statement (bm25 over every match, in SQLite's C code; ranking ranges of rows in threads is
-available, `Index.SEARCH_THREADS`, but did not pay where measured) and only the page returned
-(`reader.core.search_rank.PAGE_SIZE` results unless asked for more) is joined with its entries
-and highlighted.
+Speed: a large update reads files in worker processes (a fork server or spawned interpreters,
+never a fork of the threaded caller) while the calling thread hashes and writes. A query is
+ranked in one statement and only the page returned is matched and highlighted
+(`reader.core.search_rank.PAGE_SIZE` results unless asked for more).
 """
 
 from __future__ import annotations
@@ -37,11 +38,11 @@ import sqlite3
 import sys
 import threading
 import time
-import weakref
+from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from reader.core import paths
 from reader.core.search_changes import (
@@ -52,6 +53,7 @@ from reader.core.search_changes import (
     read_file_state,
 )
 from reader.core.search_parallel import Job, Pipeline, Prepared, prepare
+from reader.core.search_passages import PassageCache, PassageMatcher
 from reader.core.search_query import ParsedQuery, QueryError, parse_query
 from reader.core.search_rank import PAGE_SIZE, make_snippet, run_search, tune_for_reading
 from reader.core.search_result import EpisodeHits, ResultKind, SearchResult, group_by_episode
@@ -93,7 +95,7 @@ class UpdateStats:
     rehashed: int = 0
     parsed: int = 0
     removed: int = 0
-    blocks: int = 0
+    texts: int = 0
     notes: int = 0
     errors: list[str] = field(default_factory=list)
     cancelled: bool = False
@@ -116,33 +118,21 @@ class Index:
 
     #: Files written between two commits, so work survives a cancel, a crash or a killed process.
     BATCH = 200
-    #: Worker processes that parse during a large update (0: parse in the calling thread).
+    #: Worker processes that read files during a large update (0: read in the calling thread).
     #: None: one per core but one (at least one, at most 4): the calling thread's writes to
-    #: SQLite keep a core busy, and they are the pipeline's slowest stage, so a worker more than
-    #: the cores left only takes CPU time from them (measured: 1 worker + the writer on 2 cores
-    #: builds the 1k benchmark index ≈6 % faster than 2 workers + the writer).
+    #: SQLite keep a core busy, and they are the pipeline's slowest stage.
     WORKERS: int | None = None
-    #: Parse this many files in the calling thread before starting workers (unless at least
+    #: Read this many files in the calling thread before starting workers (unless at least
     #: this many files are new): small updates never pay for starting processes.
     PARALLEL_MIN = 64
-    #: Threads that rank a query's matches in parallel (each over a range of rows, with its own
-    #: connection); None: one per core (at most 4), 1 (the default): rank in the calling thread.
-    #: Measured on the 10k benchmark library (SQLite 3.40, Debian's build: THREADSAFE=1, no
-    #: lookaside): two threads ranking half the rows each took as long as one thread ranking all
-    #: of them, and the merge and second statement then made a query 10-25% slower; two
-    #: processes do not slow each other, so the threads serialize inside SQLite (its allocator).
-    SEARCH_THREADS: int | None = 1
-    #: Rank in one thread below this many indexed rows (blocks and notes): small libraries rank
-    #: in a millisecond, and one statement gives one snapshot.
-    PARALLEL_ROWS = 150_000
 
     def __init__(self, root: Path | str, index_file: Path | None = None) -> None:
         self.root = Path(root).resolve()
         self.path = index_file or index_path_for(self.root)
         self._base = self.root.parent if self.root.is_file() else self.root
         self._local = threading.local()
-        self._rankers: ThreadPoolExecutor | None = None
-        self._rankers_lock = threading.Lock()
+        #: The transcripts whose passages were looked for, parsed (shared by the threads).
+        self.passages = PassageCache()
 
     def __enter__(self) -> Index:
         return self
@@ -152,24 +142,8 @@ class Index:
         self.shutdown()
 
     def shutdown(self) -> None:
-        """Stop the ranking threads (and close their connections); searching starts them again."""
-        with self._rankers_lock:
-            rankers, self._rankers = self._rankers, None
-        if rankers is not None:
-            rankers.shutdown(wait=True)
-
-    def _search_threads(self) -> int:
-        if self.SEARCH_THREADS is not None:
-            return self.SEARCH_THREADS
-        return min(os.cpu_count() or 1, 4)
-
-    def _ranking_pool(self, threads: int) -> ThreadPoolExecutor:
-        with self._rankers_lock:
-            if self._rankers is None:
-                self._rankers = ThreadPoolExecutor(threads, thread_name_prefix="search-rank")
-                # Threads end (closing their thread-local connections) when the index is dropped.
-                weakref.finalize(self, self._rankers.shutdown, wait=False)
-            return self._rankers
+        """Forget the parsed transcripts kept for searching (`close` closes the connection)."""
+        self.passages.clear()
 
     def close(self) -> None:
         """Close the calling thread's search connection."""
@@ -177,6 +151,11 @@ class Index:
         if con is not None:
             con.close()
             self._local.con = None
+        matcher = getattr(self._local, "matcher", None)
+        if matcher is not None:
+            matcher.close()
+            self._local.matcher = None
+        self._local.streams = OrderedDict()
 
     def _search_db(self) -> sqlite3.Connection:
         con = getattr(self._local, "con", None)
@@ -185,6 +164,18 @@ class Index:
             tune_for_reading(con)
             self._local.con = con
         return con
+
+    def _matcher(self) -> PassageMatcher:
+        matcher = getattr(self._local, "matcher", None)
+        if matcher is None:
+            matcher = self._local.matcher = PassageMatcher()
+        return matcher
+
+    def _streams(self) -> OrderedDict[str, Any]:
+        streams = getattr(self._local, "streams", None)
+        if streams is None:
+            streams = self._local.streams = OrderedDict()
+        return streams
 
     def _rel(self, path: Path) -> str:
         path = Path(path).absolute()
@@ -397,7 +388,8 @@ def _index_file(writer: Writer, job: Job, prepared: Prepared, stats: UpdateStats
     )
     fresh = row is None
     if state.text_changed or fresh:
-        stats.blocks += writer.write_text(file_id, prepared.title_text, prepared.blocks, fresh)
+        writer.write_text(file_id, prepared.title_text, prepared.body, fresh)
+        stats.texts += 1
     stats.notes += writer.write_notes(file_id, prepared.notes, fresh)
 
 

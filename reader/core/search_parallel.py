@@ -1,6 +1,9 @@
-"""Parsing for the search index, in worker processes during a large update.
+"""Reading transcripts for the search index, in worker processes during a large update.
 
-`prepare` turns a transcript's bytes into plain rows (`Prepared`), in any process. `Pipeline`
+`prepare` turns a transcript's bytes into plain rows (`Prepared`), in any process: its title,
+its body as written and its annotations' notes. It parses the body only when the annotations
+need it (their speakers) or when rendering the markup could make words the body as written does
+not hold (`reader.core.search_rows.may_join_words`). `Pipeline`
 runs it over chunks of files in a process pool (a fork server or spawned interpreters, never a
 fork of the threaded caller), a bounded number of chunks ahead of the writes, and falls back to
 parsing in the calling thread when the workers fail.
@@ -19,17 +22,19 @@ from typing import Any
 
 from reader.core.search_changes import FileState, IndexedFile
 from reader.core.search_rows import (
-    BlockRow,
     NoteRow,
     Notes,
-    block_rows,
     episode_title,
     load_notes,
+    may_join_words,
     note_rows,
+    searchable_body,
+    sidecar_of,
     title_text,
     transcript_from_bytes,
 )
 from reader.core.search_store import _code_fingerprint
+from reader.core.transcript import index_fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +51,14 @@ class Job:
 class Prepared:
     """What parsing one file gives the writer: plain values, cheap to send between processes.
 
-    ``title`` is shown in results, ``title_text`` indexed (title and subtitle).
-    ``error`` set: the parser failed (nothing else is set)."""
+    ``title`` is shown in results, ``title_text`` indexed (title and subtitle), ``body`` the
+    body as indexed (`searchable_body`). ``parsed``: the body was parsed.
+    ``error`` set: the file could not be read (nothing else is set)."""
 
     title: str = ""
     title_text: str = ""
-    blocks: list[BlockRow] = field(default_factory=list)
+    body: str = ""
+    parsed: bool = False
     notes: list[NoteRow] = field(default_factory=list)
     private_path: str | None = None
     problems: list[str] = field(default_factory=list)
@@ -59,24 +66,32 @@ class Prepared:
 
 
 def prepare(path: Path, data: bytes | None) -> Prepared:
-    """Parse a transcript's bytes and read its annotations into rows (in any process)."""
+    """Read a transcript's bytes and its annotations into rows (in any process)."""
     assert data is not None
     try:
-        transcript = transcript_from_bytes(data, path)
+        meta, body = index_fields(data, path)
+        joins = may_join_words(body)
+        transcript = None
+        if joins or sidecar_of(path).exists():
+            transcript = transcript_from_bytes(data, path)
     except Exception as exc:  # noqa: BLE001 - a parser bug on one file must not stop the index
         return Prepared(error=f"{type(exc).__name__}: {exc}")
+    prepared = Prepared(
+        title=episode_title(meta),
+        title_text=title_text(meta),
+        body=searchable_body(body, transcript.text if transcript and joins else None),
+        parsed=transcript is not None,
+    )
+    if transcript is None:
+        return prepared
     try:
         notes = load_notes(transcript)
     except Exception as exc:  # noqa: BLE001 - one bad sidecar must not stop the whole index
         notes = Notes([], None, [f"annotations not indexed: {type(exc).__name__}: {exc}"])
-    return Prepared(
-        title=episode_title(transcript),
-        title_text=title_text(transcript),
-        blocks=block_rows(transcript),
-        notes=note_rows(transcript, notes.annotations),
-        private_path=notes.private_path,
-        problems=list(notes.problems),
-    )
+    prepared.notes = note_rows(transcript, notes.annotations)
+    prepared.private_path = notes.private_path
+    prepared.problems = list(notes.problems)
+    return prepared
 
 
 def prepare_chunk(

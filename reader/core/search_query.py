@@ -57,12 +57,18 @@ class ParsedQuery:
     @property
     def fts(self) -> str:
         """The FTS5 MATCH expression."""
-        positive = " AND ".join(
-            "(" + " OR ".join(t.fts() for t in group) + ")" for group in self.groups
-        )
+        positive = self.positive_fts
         if not self.excluded:
             return positive
         return f"({positive}) NOT (" + " OR ".join(t.fts() for t in self.excluded) + ")"
+
+    @property
+    def positive_fts(self) -> str:
+        """The FTS5 MATCH expression of what must occur (the words left out left out): a text
+        with a passage that matches the query matches it."""
+        return " AND ".join(
+            "(" + " OR ".join(t.fts() for t in group) + ")" for group in self.groups
+        )
 
     @property
     def terms(self) -> tuple[Term, ...]:

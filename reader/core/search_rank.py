@@ -1,43 +1,187 @@
-"""Ranking a query over the index and turning the page of rows returned into `SearchResult`s:
-the SQL, the (optional) parallel ranking of a large index, match spans and snippets.
+"""Running a query: the episodes ranked in the index, their passages found for the page
+returned (`reader.core.search_passages`), and each hit turned into a `SearchResult` with its
+snippet.
 
-bm25 ranks every match (called directly, with `BM25`'s weights); only the page returned is joined
-with its entries and files and highlighted.
+The index ranks every episode text and note that holds the query's words (bm25, in SQLite's C
+code, one statement); results are then made candidate by candidate, best first, until the page
+is full: a note that matches the whole query is one result, an episode text gives its title and
+passages that do (none, when its words are in different passages). Results beyond the first
+page continue from where the previous page stopped (`_Stream`), while the index is unchanged.
 """
 
 from __future__ import annotations
 
-import heapq
 import sqlite3
+from collections import OrderedDict, deque
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reader.core.search_passages import Passage, PassageMatcher
 from reader.core.search_query import ParsedQuery, QueryError
 from reader.core.search_result import SearchResult
-from reader.core.search_rows import KIND_NOTE, KIND_TEXT, KIND_TITLE, MARK_CLOSE, MARK_OPEN
+from reader.core.search_rows import KIND_NOTE, KIND_TEXT, MARK_CLOSE, MARK_OPEN
 from reader.core.search_store import BM25, SearchIndexError
 
 if TYPE_CHECKING:
     from reader.core.search import Index
 
 #: Results per page when the caller does not say: a first screenful (the search panel shows about
-#: 20 rows at once, the CLI prints 20). Each result of a page costs a seek of its row and
-#: ``highlight()``; the ranking itself costs the same whatever the page.
+#: 20 rows at once, the CLI prints 20).
 PAGE_SIZE = 20
 
-#: The page cache of a searching connection, in KiB (SQLite's default is 2 MiB): bm25 looks up
-#: every match's length in ``fts_docsize`` and reads its position lists, all over the file; a
-#: frequent word's matches touch far more pages than 2 MiB hold, so each query read them again.
+#: The page cache of a searching connection, in KiB (SQLite's default is 2 MiB): bm25 reads the
+#: position lists of every match, all over the file.
 READ_CACHE_KIB = 32 * 1024
 
 #: Characters of context kept before the first match in a snippet, and a snippet's length.
 SNIPPET_BEFORE = 60
 SNIPPET_LENGTH = 200
 
+#: Candidates ranked at first, then twice as many each time more are needed.
+FIRST_CANDIDATES = 32
+#: Queries whose results are kept for their next pages, per searching thread.
+STREAMS = 8
+
+CANDIDATES = (
+    f"SELECT rowid, {BM25} AS r FROM fts WHERE fts MATCH ?1 ORDER BY r, rowid LIMIT ?2 OFFSET ?3"
+)
+DETAILS = (
+    'SELECT e.id, e.kind, e.start, e."end", e.speaker, e.annotation_id, e.tags, e.orphaned, '
+    "f.path, f.title FROM entries e CROSS JOIN files f ON f.id = e.file_id WHERE e.id = ?"
+)
+NOTE_MATCH = (
+    "SELECT highlight(fts, 0, ?1, ?2), highlight(fts, 1, ?1, ?2) FROM fts "
+    "WHERE fts MATCH ?3 AND rowid = ?4"
+)
+TITLE_OF = "SELECT title FROM fts WHERE rowid = ?"
+
 
 def tune_for_reading(con: sqlite3.Connection) -> None:
     """Settings of a connection that only searches (each searching thread has its own)."""
     con.execute(f"PRAGMA cache_size=-{READ_CACHE_KIB}")
+
+
+@dataclass(slots=True)
+class _Stream:
+    """The results of one query so far, and where its candidates stopped."""
+
+    version: int
+    hits: list[SearchResult] = field(default_factory=list)
+    ranked: int = 0
+    pending: deque[tuple[int, float]] = field(default_factory=deque)
+    last: bool = False  # the ranking returned every candidate left
+    done: bool = False
+
+
+def run_search(index: Index, parsed: ParsedQuery, limit: int, offset: int) -> list[SearchResult]:
+    """The results ``offset`` to ``offset + limit`` of ``parsed``, best first."""
+    con = index._search_db()
+    try:
+        (version,) = con.execute("PRAGMA data_version").fetchone()
+        streams: OrderedDict[str, _Stream] = index._streams()
+        stream = streams.pop(parsed.fts, None)
+        if stream is None or stream.version != version or offset == 0:
+            stream = _Stream(version)
+        streams[parsed.fts] = stream
+        while len(streams) > STREAMS:
+            streams.popitem(last=False)
+        want = offset + limit
+        while len(stream.hits) < want and not stream.done:
+            _more(index, con, parsed, stream)
+    except sqlite3.Error as exc:
+        index._streams().pop(parsed.fts, None)
+        message = str(exc)
+        if "fts5" in message or "syntax" in message or "unterminated" in message:
+            # A safety net: parse_query quotes every term, so the expression should always parse.
+            raise QueryError(f"This search cannot be run ({message}).") from exc
+        raise SearchIndexError(f"the search index could not be read: {message}") from exc
+    return stream.hits[offset:want]
+
+
+def _more(index: Index, con: sqlite3.Connection, parsed: ParsedQuery, stream: _Stream) -> None:
+    """Add the results of the next candidate to ``stream`` (ranking more when none is left)."""
+    if not stream.pending:
+        n = max(FIRST_CANDIDATES, stream.ranked)
+        ranked = con.execute(CANDIDATES, (parsed.positive_fts, n, stream.ranked)).fetchall()
+        stream.ranked += len(ranked)
+        stream.pending.extend(ranked)
+        stream.last = len(ranked) < n
+    if stream.pending:
+        rowid, score = stream.pending.popleft()
+        row = con.execute(DETAILS, (rowid,)).fetchone()
+        if row is None:  # removed by an update since the ranking
+            pass
+        elif row[1] == KIND_NOTE:
+            stream.hits += _note_hits(index, con, parsed, row, score)
+        elif row[1] == KIND_TEXT:
+            stream.hits += _text_hits(index, con, parsed, row, score)
+    stream.done = stream.last and not stream.pending
+
+
+def _note_hits(
+    index: Index, con: sqlite3.Connection, parsed: ParsedQuery, row: Any, score: float
+) -> list[SearchResult]:
+    """The note's result when it matches the whole query (its words left out included)."""
+    rowid, _kind, start, end, speaker, ann_id, tags, orphaned, rel, title = row
+    marked = con.execute(NOTE_MATCH, (MARK_OPEN, MARK_CLOSE, parsed.fts, rowid)).fetchone()
+    if marked is None:
+        return []
+    text, spans = unmark(marked[0])
+    if not spans:  # the match is in the tags
+        text, spans = unmark(marked[1])
+    snippet, snippet_spans = make_snippet(text, spans)
+    return [
+        SearchResult(
+            path=index._base / rel,
+            title=title,
+            speaker=speaker,
+            start=start,
+            end=end,
+            snippet=snippet,
+            kind="note",
+            annotation_id=ann_id,
+            score=float(score),
+            matches=((start, end),),
+            snippet_matches=snippet_spans,
+            tags=tuple(t for t in (tags or "").split("\n") if t),
+            orphaned=bool(orphaned),
+        )
+    ]
+
+
+def _text_hits(
+    index: Index, con: sqlite3.Connection, parsed: ParsedQuery, row: Any, score: float
+) -> list[SearchResult]:
+    """The episode's title (when it matches) and its passages that match, best first."""
+    rowid, rel, title = row[0], row[8], row[9]
+    path = index._base / rel
+    passages = index.passages.get(path)
+    if passages is None:  # gone or unreadable since it was indexed
+        return []
+    (title_text,) = con.execute(TITLE_OF, (rowid,)).fetchone() or ("",)
+    matcher: PassageMatcher = index._matcher()
+    return [
+        _passage_result(path, title, p, score)
+        for p in matcher.match(passages, title_text or "", parsed)
+    ]
+
+
+def _passage_result(path: Path, title: str, passage: Passage, score: float) -> SearchResult:
+    text, spans = unmark(passage.marked)
+    snippet, snippet_spans = make_snippet(text, spans)
+    if passage.block is None:  # the title: open the episode at its top
+        return SearchResult(
+            path=path, title=title, speaker=None, start=0, end=0, snippet=snippet,
+            kind="title", score=float(score), snippet_matches=snippet_spans,
+        )  # fmt: skip
+    start, _end, speaker = passage.block
+    matches = tuple((start + s, start + e) for s, e in spans)
+    hit_start, hit_end = matches[0] if matches else (start, start)
+    return SearchResult(
+        path=path, title=title, speaker=speaker, start=hit_start, end=hit_end, snippet=snippet,
+        kind="text", score=float(score), matches=matches, snippet_matches=snippet_spans,
+    )  # fmt: skip
 
 
 def unmark(marked: str) -> tuple[str, list[tuple[int, int]]]:
@@ -82,137 +226,3 @@ def make_snippet(
     shift = len(lead) - lo
     inside = tuple((max(s, lo) + shift, min(e, hi) + shift) for s, e in spans if s < hi and e > lo)
     return lead + text[lo:hi] + trail, inside
-
-
-#: The columns of a page row: rank, the entry, the file, and the highlighted text of the column
-#: that holds the entry's text (``title`` for a title row, else ``body``) and of ``tags``.
-_COLUMNS = (
-    'e.kind, e.start, e."end", e.speaker, e.annotation_id, e.tags, e.orphaned, f.path, f.title, '
-    f"highlight(fts, CASE e.kind WHEN {KIND_TITLE} THEN 2 ELSE 0 END, {{m}}, {{m2}}), "
-    "highlight(fts, 1, {m}, {m2}) "
-)
-
-#: Rank every match with bm25 (called directly: cheaper than FTS5's ``ORDER BY rank`` sorter,
-#: same weights as the ``rank`` configured in the index), keep one page, then join the entry, the
-#: file and the highlights for that page only: FTS5 re-seeks each kept row by rowid, so
-#: ``highlight()`` runs ``limit`` times, not once per match. One statement, one snapshot.
-PAGE = (
-    "SELECT t.r, "
-    + _COLUMNS.format(m="?4", m2="?5")
-    + f"FROM (SELECT rowid AS id, {BM25} AS r FROM fts WHERE fts MATCH ?1 "
-    "ORDER BY r LIMIT ?2 OFFSET ?3) AS t "
-    "CROSS JOIN fts ON fts.rowid = t.id AND fts MATCH ?1 "
-    "CROSS JOIN entries e ON e.id = t.id "
-    "CROSS JOIN files f ON f.id = e.file_id "
-    "ORDER BY t.r, t.id"
-)
-
-#: The ranking alone over a range of rows (for `_search_parallel`).
-RANK_RANGE = (
-    f"SELECT {BM25} AS r, rowid FROM fts WHERE fts MATCH ? AND rowid >= ? "
-    "AND rowid < ? ORDER BY r, rowid LIMIT ?"
-)
-
-
-def page_of(n: int) -> str:
-    """`PAGE` for ``n`` rows already ranked: their ids and ranks are the first 2n parameters."""
-    values = ", ".join(["(?, ?)"] * n)
-    k = 2 * n
-    return (
-        f"WITH t(id, r) AS (VALUES {values}) "
-        "SELECT t.r, "
-        + _COLUMNS.format(m=f"?{k + 2}", m2=f"?{k + 3}")
-        + f"FROM t CROSS JOIN fts ON fts.rowid = t.id AND fts MATCH ?{k + 1} "
-        "CROSS JOIN entries e ON e.id = t.id "
-        "CROSS JOIN files f ON f.id = e.file_id "
-        "ORDER BY t.r, t.id"
-    )
-
-
-def run_search(index: Index, parsed: ParsedQuery, limit: int, offset: int) -> list[SearchResult]:
-    """Rank in SQL and fetch entries and highlights for the returned rows only, in one statement
-    (one consistent snapshot while an update may be writing); or, for a large index, rank in
-    parallel threads first (`_search_parallel`)."""
-    con = index._search_db()
-    try:
-        threads = index._search_threads()
-        rows: list[Any] | None = None
-        if threads > 1:
-            (top,) = con.execute("SELECT COALESCE(MAX(id), 0) FROM entries").fetchone()
-            if top >= index.PARALLEL_ROWS:
-                rows = _search_parallel(index, con, parsed.fts, limit, offset, threads, top)
-        if rows is None:
-            rows = con.execute(PAGE, (parsed.fts, limit, offset, MARK_OPEN, MARK_CLOSE)).fetchall()
-    except sqlite3.Error as exc:
-        message = str(exc)
-        if "fts5" in message or "syntax" in message or "unterminated" in message:
-            # A safety net: parse_query quotes every term, so the expression should always parse.
-            raise QueryError(f"This search cannot be run ({message}).") from exc
-        raise SearchIndexError(f"the search index could not be read: {message}") from exc
-    base = index._base
-    return [_result(base, row) for row in rows]
-
-
-def _search_parallel(
-    index: Index,
-    con: sqlite3.Connection,
-    expr: str,
-    limit: int,
-    offset: int,
-    threads: int,
-    top: int,
-) -> list[Any]:
-    """Rank ``threads`` ranges of rows at once, each in a thread with its own connection (the
-    ranking is SQLite's C code, which runs without the GIL), merge the pages, then fetch the
-    entries and highlights for the page only.
-
-    bm25's statistics (row count, average length, how many rows have each term) are over the
-    whole table whatever the range, so the scores are those of a single query. While an update
-    commits, the ranges may see different snapshots: the results are then as of either.
-    """
-    pool = index._ranking_pool(threads)
-    step = top // threads + 1
-    want = limit + offset
-
-    def rank(lo: int) -> list[tuple[float, int]]:
-        return index._search_db().execute(RANK_RANGE, (expr, lo, lo + step, want)).fetchall()
-
-    futures = [pool.submit(rank, lo) for lo in range(0, top + 1, step)]
-    ranked = list(heapq.merge(*(f.result() for f in futures)))[offset:want]
-    if not ranked:
-        return []
-    params: list[Any] = [v for r, rowid in ranked for v in (rowid, r)]
-    params += [expr, MARK_OPEN, MARK_CLOSE]
-    return con.execute(page_of(len(ranked)), params).fetchall()
-
-
-def _result(base: Path, row: tuple[Any, ...]) -> SearchResult:
-    """A result from a `PAGE` row: rank, the ``entries`` and ``files`` columns, highlights."""
-    rank, kind, start, end, speaker, ann_id, tags, orphaned, rel, title, marked, marked_tags = row
-    text, spans = unmark(marked)
-    if kind == KIND_TEXT:
-        matches = tuple((start + s, start + e) for s, e in spans)
-        hit_start, hit_end = matches[0] if matches else (start, start)
-    elif kind == KIND_NOTE:
-        matches = ((start, end),)
-        hit_start, hit_end = start, end
-        if not spans:  # the match is in the tags
-            text, spans = unmark(marked_tags)
-    else:  # the title row: open the episode at its top
-        matches, hit_start, hit_end = (), 0, 0
-    snippet, snippet_spans = make_snippet(text, spans)
-    return SearchResult(
-        path=base / rel,
-        title=title,
-        speaker=speaker,
-        start=hit_start,
-        end=hit_end,
-        snippet=snippet,
-        kind="text" if kind == KIND_TEXT else "note" if kind == KIND_NOTE else "title",
-        annotation_id=ann_id,
-        score=float(rank),
-        matches=matches,
-        snippet_matches=snippet_spans,
-        tags=tuple(t for t in (tags or "").split("\n") if t),
-        orphaned=bool(orphaned),
-    )

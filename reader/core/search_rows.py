@@ -1,30 +1,44 @@
-"""What the search index holds for one transcript, as plain rows: its title and subtitle, each
-block of its canonical text, and each annotation with a note or tags.
+"""What the search index holds for one transcript, as plain rows: one text row (its title and
+subtitle, and its body as written) and one row per annotation with a note or tags.
 
-Rows are prepared wherever the transcript is parsed (possibly in a worker process, see
+The body is indexed as written, markup and all, without parsing it into blocks: the index finds
+the episodes that hold a query's words, and a search then finds the passages in each episode it
+shows (`reader.core.search_passages`). So every word of the canonical text (what a reader sees)
+must be in the indexed text, or a passage could never be found: `searchable_body` appends the
+words that only appear once the markup is rendered (``in**volve**ment``, ``caf&eacute;``,
+``word<span>s</span>``).
+
+Rows are prepared wherever the transcript is read (possibly in a worker process, see
 `reader.core.search_parallel`) and written by `reader.core.search_store.Writer`.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from reader.core.annotations import Annotation
-from reader.core.transcript import Transcript
+from reader.core.transcript import EpisodeMeta, Transcript
 
-#: ``entries.kind``: a block of canonical text, an annotation's note and tags, the episode's title
-#: and subtitle (one row per file, in the ``title`` column of the FTS5 table).
-KIND_TEXT, KIND_NOTE, KIND_TITLE = 0, 1, 2
+#: ``entries.kind``: an episode's text (title and subtitle in the ``title`` column of the FTS5
+#: table, the body as written in ``body``), an annotation's note and tags.
+KIND_TEXT, KIND_NOTE = 0, 1
 #: Markers around matches in ``highlight()`` output: control characters, which the tokenizer
 #: treats as separators; any in the text are indexed as spaces (same length, same tokens).
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
 _MARKERS = str.maketrans({MARK_OPEN: " ", MARK_CLOSE: " "})
 
-#: A block row: start, end, speaker, the block's text as indexed.
-BlockRow = tuple[int, int, "str | None", str]
 #: A note row: start, end, speaker, annotation id, tags ("\n"-joined), orphaned, note, tags text.
 NoteRow = tuple[int, int, "str | None", str, str, int, str, str]
+
+#: Where rendering the markup can make words the text as written does not hold: markup between
+#: two letters or digits (emphasis, code, strike-through, a backslash escape, a link's end),
+#: an HTML entity or tag, template code. Only such bodies are parsed while indexing.
+_MAY_JOIN = re.compile(r"[^\W_](?:[\\*_~`]|\]\()|&[#A-Za-z]|<[A-Za-z!/]|\{[{%]")
+#: A word as `searchable_body` compares them: a run of letters and digits (what the FTS5
+#: tokenizer ``unicode61`` keeps together, near enough: a word it splits further is still held).
+_WORD = re.compile(r"[^\W_]+")
 
 
 def indexable(text: str) -> str:
@@ -41,27 +55,33 @@ def transcript_from_bytes(data: bytes, path: Path) -> Transcript:
     return parse_transcript(data, path)
 
 
-def episode_title(transcript: Transcript) -> str:
+def may_join_words(body: str) -> bool:
+    """Whether rendering ``body``'s markup may make words it does not hold as written."""
+    return _MAY_JOIN.search(body) is not None
+
+
+def searchable_body(body: str, canonical: str | None = None) -> str:
+    """The body as indexed: as written, then, on a last line, the words of its ``canonical``
+    text (pass it when `may_join_words`) that the body as written does not hold."""
+    if canonical is None:
+        return indexable(body)
+    written = set(_WORD.findall(body))
+    extra = [w for w in dict.fromkeys(_WORD.findall(canonical)) if w not in written]
+    if not extra:
+        return indexable(body)
+    return indexable(body + "\n" + " ".join(extra))
+
+
+def episode_title(meta: EpisodeMeta) -> str:
     """The title shown for the episode in results."""
-    return transcript.meta.title or transcript.path.stem
+    return meta.title or meta.path.stem
 
 
-def title_text(transcript: Transcript) -> str:
-    """The indexed text of the episode's title row: its title, then its subtitle on a new line."""
-    subtitle = (transcript.meta.subtitle or "").strip()
-    title = episode_title(transcript)
+def title_text(meta: EpisodeMeta) -> str:
+    """The indexed text of the episode's title: its title, then its subtitle on a new line."""
+    subtitle = (meta.subtitle or "").strip()
+    title = episode_title(meta)
     return indexable(f"{title}\n{subtitle}" if subtitle else title)
-
-
-def block_rows(transcript: Transcript) -> list[BlockRow]:
-    """One row per non-empty block of the transcript's canonical text."""
-    text = transcript.text
-    rows: list[BlockRow] = []
-    for b in transcript.blocks:
-        body = text[b.start : b.end]
-        if body.strip():
-            rows.append((b.start, b.end, b.speaker, indexable(body)))
-    return rows
 
 
 def note_rows(transcript: Transcript, notes: list[Annotation]) -> list[NoteRow]:

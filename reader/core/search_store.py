@@ -4,11 +4,11 @@ Tables (the database is a cache: a version or parser change rebuilds it from scr
 
 - ``files``: one row per transcript: the size, ``mtime_ns`` and SHA-256 of its bytes, the same
   for its annotation files (sidecar and private notes) as ``notes_key``/``notes_sha``, its title;
-- ``entries``: one row per indexed unit: a block of canonical text (``kind`` 0), an annotation
-  (``kind`` 1) or the episode's title and subtitle (``kind`` 2, one per file, offsets 0), with
-  its offsets, speaker, annotation id and tags;
-- ``fts``: the FTS5 table (``body``, ``tags``, ``title``) whose rowid is the entry's id. A block
-  fills ``body``, a note ``body`` (its note) and ``tags``, a title row only ``title``.
+- ``entries``: one row per indexed unit: an episode's text (``kind`` 0, one per file, offsets 0)
+  or an annotation (``kind`` 1) with its offsets, speaker, annotation id and tags;
+- ``fts``: the FTS5 table (``body``, ``tags``, ``title``) whose rowid is the entry's id. A text
+  row fills ``title`` (title and subtitle) and ``body`` (the body as written, see
+  `reader.core.search_rows.searchable_body`), a note ``body`` (its note) and ``tags``.
 
 What is indexed per transcript is in `reader.core.search_rows`, change detection in
 `reader.core.search_changes`.
@@ -23,19 +23,18 @@ import sqlite3
 from pathlib import Path
 
 from reader.core.search_changes import FileState, IndexedFile
-from reader.core.search_rows import KIND_NOTE, KIND_TEXT, KIND_TITLE, BlockRow, NoteRow
+from reader.core.search_rows import KIND_NOTE, KIND_TEXT, NoteRow
 
 #: Bump when what is indexed or how changes: the ``search*`` modules are not part of
-#: `_code_fingerprint`. 2: the ``title`` column and title rows.
-SCHEMA_VERSION = 2
+#: `_code_fingerprint`. 2: the ``title`` column and title rows. 3: one text row per episode.
+SCHEMA_VERSION = 3
 #: Porter stemming over unicode61 without diacritics: "involve" finds "involvement", "cafe"
 #: finds "café", case never matters.
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 #: bm25 weights of the columns ``body``, ``tags``, ``title``. bm25 saturates with a term's
-#: weighted count, so a title row (its only column weighted 1000) scores, for each query term it
-#: holds, all but the most any row can: an episode whose title or subtitle has the words of a
-#: query ranks above every block and note (in practice: a block would need hundreds of
-#: repetitions of the word). Among title hits, rarer words and shorter titles rank higher.
+#: weighted count, so a title (its column weighted 1000) scores, for each query term it holds,
+#: all but the most any row can: an episode whose title or subtitle has the words of a query
+#: ranks above the others (in practice: a body would need hundreds of repetitions of the word).
 BM25_WEIGHTS = "1.0, 2.0, 1000.0"
 #: The ranking function of every query (also configured as the table's ``rank``).
 BM25 = f"bm25(fts, {BM25_WEIGHTS})"
@@ -268,29 +267,21 @@ class Writer:
             )
             self.con.execute(f"DELETE FROM entries WHERE {where}", (file_id,))
 
-    def write_text(self, file_id: int, title: str, rows: list[BlockRow], fresh: bool) -> int:
-        """Index the episode's title row (``title``: `search_rows.title_text`) and its prepared
-        `block_rows`; ``fresh`` when the file has nothing indexed yet (a new file: no delete
-        needed). Returns the count of blocks."""
+    def write_text(self, file_id: int, title: str, body: str, fresh: bool) -> None:
+        """Index the episode's text row: its title (``title``: `search_rows.title_text`) and its
+        body (`search_rows.searchable_body`); ``fresh`` when the file has nothing indexed yet (a
+        new file: no delete needed)."""
         if not fresh:
-            self._delete_entries([file_id], (KIND_TEXT, KIND_TITLE))
-        ids = self._ids(len(rows) + 1)
-        first = ids.start + 1  # the title row takes the first id
-        con = self.con
-        entries: list[tuple[int, int, int, int, int, str | None]] = [
-            (ids.start, file_id, KIND_TITLE, 0, 0, None)
-        ]
-        entries += [(first + k, file_id, KIND_TEXT, r[0], r[1], r[2]) for k, r in enumerate(rows)]
-        con.executemany(
-            'INSERT INTO entries (id, file_id, kind, start, "end", speaker) '
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            entries,
+            self._delete_entries([file_id], (KIND_TEXT,))
+        (row_id,) = self._ids(1)
+        self.con.execute(
+            'INSERT INTO entries (id, file_id, kind, start, "end") VALUES (?, ?, ?, 0, 0)',
+            (row_id, file_id, KIND_TEXT),
         )
-        texts: list[tuple[int, str, str | None]] = [(ids.start, "", title)]
-        texts += [(first + k, r[3], None) for k, r in enumerate(rows)]
-        con.executemany("INSERT INTO fts (rowid, body, tags, title) VALUES (?, ?, '', ?)", texts)
+        self.con.execute(
+            "INSERT INTO fts (rowid, body, tags, title) VALUES (?, ?, '', ?)", (row_id, body, title)
+        )
         self.pending += 1
-        return len(rows)
 
     def write_notes(self, file_id: int, rows: list[NoteRow], fresh: bool) -> int:
         """Index prepared `note_rows` (see `write_text`); returns the count."""

@@ -229,17 +229,35 @@ def read_metadata(path: Path, *, turns: bool = True) -> EpisodeMeta:
         return meta
     meta.size = st.st_size
     meta.mtime = st.st_mtime
+    _meta_from(meta, data, turns, whole=False)
+    return meta
+
+
+def index_fields(data: bytes, path: Path) -> tuple[EpisodeMeta, str]:
+    """What the search index needs of a file's bytes without parsing its body: the metadata of
+    ``read_metadata(path, turns=False)`` (title and subtitle as the list shows them) and the
+    whole body as decoded (front matter removed, ``"\\n"`` line ends), markup and all."""
+    meta = EpisodeMeta(path=Path(path), title="")
+    meta.size = len(data)
+    return meta, _meta_from(meta, data, turns=False, whole=True)
+
+
+def _meta_from(meta: EpisodeMeta, data: bytes, turns: bool, whole: bool) -> str:
+    """Fill ``meta`` from the file's bytes (its head, unless ``whole``) as `read_metadata`
+    does; returns the body (the whole body when ``whole``, else its first part)."""
+    _body, fm, _ = _parser_modules()
+    path = meta.path
     text = _decode_into(meta, data)
     if text is None:
         meta.title = fm.prettify_stem(path)
-        return meta
-    split = fm.split_front_matter(text, fm.TITLE_SAMPLE_CHARS)
+        return ""
+    split = fm.split_front_matter(text, None if whole else fm.TITLE_SAMPLE_CHARS)
     meta.front_matter = split.kind
     meta.warnings.extend(split.warnings)
     meta.errors.extend(split.errors)
     if split.data:
         fm.apply_front_matter(meta, split.data)
-    sample = split.body
+    sample = split.body[: fm.TITLE_SAMPLE_CHARS] if whole else split.body
     # the head's last line may be cut short: the turns are read up to the line before it
     head = sample
     if len(sample) >= fm.TITLE_SAMPLE_CHARS:
@@ -263,7 +281,7 @@ def read_metadata(path: Path, *, turns: bool = True) -> EpisodeMeta:
         found = []
         meta.partial = True
     _finish_meta(meta, split.data, [], "", key, first_heading, sample, found)
-    return meta
+    return split.body
 
 
 def _read_exactly(fd: int, size: int) -> bytes:
