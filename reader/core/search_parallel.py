@@ -1,9 +1,8 @@
 """Reading transcripts for the search index, in worker processes during a large update.
 
 `prepare` turns a transcript's bytes into plain rows (`Prepared`), in any process: its title,
-its body as written and its annotations' notes. It parses the body only when the annotations
-need it (their speakers) or when rendering the markup could make words the body as written does
-not hold (`reader.core.search_rows.may_join_words`). `Pipeline`
+its body as written and its annotations' notes. It parses the body only when there are
+annotations (their speakers). `Pipeline`
 runs it over chunks of files in a process pool (a fork server or spawned interpreters, never a
 fork of the threaded caller), a bounded number of chunks ahead of the writes, and falls back to
 parsing in the calling thread when the workers fail.
@@ -26,7 +25,6 @@ from reader.core.search_rows import (
     Notes,
     episode_title,
     load_notes,
-    may_join_words,
     note_rows,
     searchable_body,
     sidecar_of,
@@ -70,16 +68,15 @@ def prepare(path: Path, data: bytes | None) -> Prepared:
     assert data is not None
     try:
         meta, body = index_fields(data, path)
-        joins = may_join_words(body)
         transcript = None
-        if joins or sidecar_of(path).exists():
+        if sidecar_of(path).exists():
             transcript = transcript_from_bytes(data, path)
     except Exception as exc:  # noqa: BLE001 - a parser bug on one file must not stop the index
         return Prepared(error=f"{type(exc).__name__}: {exc}")
     prepared = Prepared(
         title=episode_title(meta),
         title_text=title_text(meta),
-        body=searchable_body(body, transcript.text if transcript and joins else None),
+        body=searchable_body(body),
         parsed=transcript is not None,
     )
     if transcript is None:

@@ -14,6 +14,7 @@ Rows are prepared wherever the transcript is read (possibly in a worker process,
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,10 +33,21 @@ _MARKERS = str.maketrans({MARK_OPEN: " ", MARK_CLOSE: " "})
 #: A note row: start, end, speaker, annotation id, tags ("\n"-joined), orphaned, note, tags text.
 NoteRow = tuple[int, int, "str | None", str, str, int, str, str]
 
-#: Where rendering the markup can make words the text as written does not hold: markup between
-#: two letters or digits (emphasis, code, strike-through, a backslash escape, a link's end),
-#: an HTML entity or tag, template code. Only such bodies are parsed while indexing.
-_MAY_JOIN = re.compile(r"[^\W_](?:[\\*_~`]|\]\()|&[#A-Za-z]|<[A-Za-z!/]|\{[{%]")
+#: A character of markup that rendering may drop from between two letters (emphasis, code,
+#: strike, an escape, a link's ``](…)``, an entity's ``&``, an HTML tag, a template): its run
+#: (`_RUN`) is rendered and compared with the run as written.
+#: (Markup after a space cannot join this run to the one before: only the markup after a letter
+#: or digit, and entities, which make letters, are looked at.)
+_MARKUP = re.compile(r"[*_~`\\\]<{](?<=[^\W_].)|&(?=#?\w+;)")
+#: A run: non-space characters, and whole tags and templates (which may hold spaces).
+_TAG = r"<[A-Za-z!/][^<>]{0,500}>|\{\{[^{}]{0,500}\}\}|\{%[^{}]{0,500}%\}"
+_RUN = re.compile(rf"(?:{_TAG}|\S)*")
+_TAGS = re.compile(_TAG)
+#: In such a run, markup between two letters or digits, or an entity: a word may be joined.
+_JOINED = re.compile(r"[^\W_](?:[*_~`\\]+|\]\([^()\s]*\)?)[^\W_]|&#?\w+;|[<{]")
+#: What rendering drops from such a run: a link's destination, then the markup characters.
+_LINK_DEST = re.compile(r"\]\([^()\s]*\)?")
+_MARKUP_CHARS = re.compile(r"[*_~`\\\[\]]+")
 #: A word as `searchable_body` compares them: a run of letters and digits (what the FTS5
 #: tokenizer ``unicode61`` keeps together, near enough: a word it splits further is still held).
 _WORD = re.compile(r"[^\W_]+")
@@ -55,18 +67,28 @@ def transcript_from_bytes(data: bytes, path: Path) -> Transcript:
     return parse_transcript(data, path)
 
 
-def may_join_words(body: str) -> bool:
-    """Whether rendering ``body``'s markup may make words it does not hold as written."""
-    return _MAY_JOIN.search(body) is not None
-
-
-def searchable_body(body: str, canonical: str | None = None) -> str:
-    """The body as indexed: as written, then, on a last line, the words of its ``canonical``
-    text (pass it when `may_join_words`) that the body as written does not hold."""
-    if canonical is None:
-        return indexable(body)
-    written = set(_WORD.findall(body))
-    extra = [w for w in dict.fromkeys(_WORD.findall(canonical)) if w not in written]
+def searchable_body(body: str) -> str:
+    """The body as indexed: as written, then, on a last line, the words that rendering its
+    markup makes and the body as written does not hold (``in**volve**ment`` → "involvement",
+    ``caf&eacute;`` → "café", ``word<span>s</span>`` → "words"): every word of the canonical
+    text is then in the indexed text, which a search relies on to find its passages (the tests
+    check this on the whole corpus)."""
+    extra: dict[str, None] = {}
+    done = 0
+    for m in _MARKUP.finditer(body):
+        i = m.start()
+        if i < done:  # in the run just looked at
+            continue
+        lo = max(body.rfind(" ", 0, i), body.rfind("\n", 0, i), body.rfind("\t", 0, i)) + 1
+        done = max(i + 1, _RUN.match(body, lo).end())  # type: ignore[union-attr]
+        run = body[lo:done]
+        if _JOINED.search(run) is None:
+            continue
+        clean = _TAGS.sub("", run) if "<" in run or "{" in run else run
+        clean = html.unescape(clean) if "&" in clean else clean
+        clean = _MARKUP_CHARS.sub("", _LINK_DEST.sub("", clean))
+        split = _WORD.findall(run)  # a word of the rendered run that the run as written splits:
+        extra.update(dict.fromkeys(w for w in _WORD.findall(clean) if w not in split))
     if not extra:
         return indexable(body)
     return indexable(body + "\n" + " ".join(extra))
