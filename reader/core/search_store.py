@@ -24,6 +24,7 @@ from pathlib import Path
 
 from reader.core.search_changes import FileState, IndexedFile
 from reader.core.search_rows import KIND_NOTE, KIND_TEXT, NoteRow
+from reader.core.search_sync import recover
 
 #: Bump when what is indexed or how changes: the ``search*`` modules are not part of
 #: `_code_fingerprint`. 2: the ``title`` column and title rows. 3: one text row per episode.
@@ -124,7 +125,10 @@ def connect(path: Path, root: str) -> sqlite3.Connection:
             f"cannot create the search index folder {path.parent}: {exc}"
         ) from exc
     try:
+        recover(path)
         return _open(path, root)
+    except OSError as exc:
+        raise SearchIndexError(f"cannot open the search index {path}: {exc}") from exc
     except sqlite3.OperationalError as exc:  # locked, read-only, disk full: not a reason to delete
         raise SearchIndexError(f"cannot open the search index {path}: {exc}") from exc
     except sqlite3.DatabaseError:
