@@ -6,19 +6,15 @@ and match spans) are found only for the episodes a page of results shows:
 
 1. the transcript is parsed (`PassageCache`: kept while the file's size and modification time
    stay the same, so paging and refining a query do not parse it again);
-2. its whole canonical text is matched once against the query's positive part in a small
-   in-memory FTS5 table with the index's tokenizer: the blocks that hold a match are the only
-   ones that can match the query;
-3. when the query has more than one word, an OR or words left out, those blocks are matched
-   against the whole query, one row each: a passage matches exactly as if every block were
-   indexed on its own (all the query's words in the block, none of the words left out).
-
-The episode's title and subtitle are matched the same way: a title hit comes first.
+2. its title and blocks are inserted, one row each, into a small in-memory FTS5 table with the
+   index's tokenizer (`PassageMatcher`, where they stay while there is room), and the whole
+   query is matched against those rows: a passage matches exactly as if every block were
+   indexed on its own (all the query's words in the block, none of the words left out), and a
+   title hit comes first.
 """
 
 from __future__ import annotations
 
-import bisect
 import os
 import sqlite3
 import threading
@@ -112,90 +108,70 @@ class PassageCache:
 
 
 class PassageMatcher:
-    """Matches a query against one transcript's passages; one per thread (an in-memory
-    SQLite database with the index's tokenizer)."""
+    """Matches a query against transcripts' passages; one per thread (an in-memory SQLite
+    database with the index's tokenizer).
 
-    #: Whole texts kept in the in-memory table before it is made anew (emptying an FTS5 table
-    #: row by row costs as much as filling it, so each text gets a new rowid instead).
-    WHOLE_MAX_CHARS = 8 * 1024 * 1024
+    Each transcript's title and blocks are inserted once, as a range of rows, and stay while
+    there is room (`MAX_CHARS`): a query matches its passages with one statement restricted to
+    that range, so refining a query or paging costs no new tokenizing but for the highlights.
+    """
+
+    #: Text kept in the table before it is made anew.
+    MAX_CHARS = 16 * 1024 * 1024
 
     def __init__(self) -> None:
         self.con = sqlite3.connect(":memory:", isolation_level=None)
-        self.con.execute(
-            f"CREATE VIRTUAL TABLE part USING fts5 (body, title, tokenize='{TOKENIZER}')"
-        )
-        self._whole_rowid = 0
-        self._whole_chars = self.WHOLE_MAX_CHARS  # made at first use
+        self._ranges: dict[int, tuple[Passages, str, int]] = {}
+        self._next = 0
+        self._chars = self.MAX_CHARS  # the table is made at first use
 
     def close(self) -> None:
         self.con.close()
 
-    def _add_whole(self, text: str) -> int:
+    def _first_row(self, passages: Passages, title: str) -> int:
+        """The row of the transcript's title; its blocks follow, in order."""
+        known = self._ranges.get(id(passages))
+        if known is not None and known[0] is passages and known[1] == title:
+            return known[2]
         con = self.con
-        if self._whole_chars + len(text) > self.WHOLE_MAX_CHARS:
-            con.execute("DROP TABLE IF EXISTS whole")
-            con.execute(f"CREATE VIRTUAL TABLE whole USING fts5 (body, tokenize='{TOKENIZER}')")
-            self._whole_chars = 0
-        self._whole_rowid += 1
-        self._whole_chars += len(text)
-        con.execute("INSERT INTO whole (rowid, body) VALUES (?, ?)", (self._whole_rowid, text))
-        return self._whole_rowid
-
-    def match(self, passages: Passages, title: str, query: ParsedQuery) -> list[Passage]:
-        """The passages of ``passages`` (and the title) that match ``query``, best first: the
-        title, then the blocks by bm25 within the episode."""
-        con = self.con
-        # 2. the blocks that hold a match of a positive term: those a whole-text match marks
-        candidates: list[int] = []
-        if passages.blocks:
-            rowid = self._add_whole(passages.text)
-            row = con.execute(
-                "SELECT highlight(whole, 0, ?, ?) FROM whole WHERE whole MATCH ? AND rowid = ?",
-                (MARK_OPEN, MARK_CLOSE, query.positive_fts, rowid),
-            ).fetchone()
-            if row is not None:
-                candidates = _blocks_marked(passages, row[0])
-        # 3. the title and those blocks against the whole query
+        if self._chars + len(passages.text) > self.MAX_CHARS:
+            con.execute("DROP TABLE IF EXISTS part")
+            con.execute(
+                f"CREATE VIRTUAL TABLE part USING fts5 (body, title, tokenize='{TOKENIZER}')"
+            )
+            self._ranges.clear()
+            self._next, self._chars = 0, 0
+        first = self._next
+        text = passages.text
         con.execute("BEGIN")
         try:
-            con.execute("DELETE FROM part")
-            con.execute("INSERT INTO part (rowid, body, title) VALUES (0, '', ?)", (title,))
-            text = passages.text
+            con.execute("INSERT INTO part (rowid, body, title) VALUES (?, '', ?)", (first, title))
             con.executemany(
                 "INSERT INTO part (rowid, body) VALUES (?, ?)",
-                [(k + 1, text[passages.blocks[k][0] : passages.blocks[k][1]]) for k in candidates],
+                [(first + 1 + k, text[b[0] : b[1]]) for k, b in enumerate(passages.blocks)],
             )
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        rows = con.execute(
+        self._next = first + 2 + len(passages.blocks)
+        self._chars += len(text) + len(title)
+        self._ranges[id(passages)] = (passages, title, first)
+        return first
+
+    def match(self, passages: Passages, title: str, query: ParsedQuery) -> list[Passage]:
+        """The passages of ``passages`` (and the title) that match ``query``, best first: the
+        title, then the blocks by bm25."""
+        first = self._first_row(passages, title)
+        rows = self.con.execute(
             "SELECT rowid, highlight(part, 0, ?1, ?2), highlight(part, 1, ?1, ?2) FROM part "
-            "WHERE part MATCH ?3 ORDER BY rowid > 0, bm25(part), rowid",
-            (MARK_OPEN, MARK_CLOSE, query.fts),
+            "WHERE part MATCH ?3 AND rowid BETWEEN ?4 AND ?5 "
+            "ORDER BY rowid > ?4, bm25(part), rowid",
+            (MARK_OPEN, MARK_CLOSE, query.fts, first, first + len(passages.blocks)),
         ).fetchall()
         return [
-            Passage(None, marked_title) if k == 0 else Passage(passages.blocks[k - 1], body)
+            Passage(None, marked_title)
+            if k == first
+            else Passage(passages.blocks[k - first - 1], body)
             for k, body, marked_title in rows
         ]
-
-
-def _blocks_marked(passages: Passages, marked: str) -> list[int]:
-    """The blocks (their indexes, in order) that overlap a marked span of ``marked``: the
-    whole text, highlighted."""
-    out: list[int] = []
-    starts, blocks = passages.starts, passages.blocks
-    pos = 0
-    for piece_index, piece in enumerate(marked.split(MARK_OPEN)):
-        if piece_index == 0:
-            pos = len(piece)
-            continue
-        inside, _sep, after = piece.partition(MARK_CLOSE)
-        end = pos + len(inside)
-        k = max(0, bisect.bisect_right(starts, pos) - 1)
-        while k < len(blocks) and blocks[k][0] < end:
-            if blocks[k][1] > pos and (not out or out[-1] < k):
-                out.append(k)
-            k += 1
-        pos = end + len(after)
-    return out

@@ -64,16 +64,42 @@ class ParsedQuery:
 
     @property
     def positive_fts(self) -> str:
-        """The FTS5 MATCH expression of what must occur (the words left out left out): a text
-        with a passage that matches the query matches it."""
+        """The FTS5 MATCH expression of what must occur (the words left out left out)."""
         return " AND ".join(
             "(" + " OR ".join(t.fts() for t in group) + ")" for group in self.groups
+        )
+
+    @property
+    def candidates_fts(self) -> str:
+        """An FTS5 MATCH expression that every text holding a passage that matches the query
+        matches: `positive_fts` with each phrase loosened to its words (a phrase that markup
+        splits in the text as written, ``care c*are*``, is still a phrase once rendered)."""
+        return " AND ".join(
+            "(" + " OR ".join(_loosened(t) for t in group) + ")" for group in self.groups
         )
 
     @property
     def terms(self) -> tuple[Term, ...]:
         """The positive terms, in the order typed (what a view would highlight)."""
         return tuple(t for group in self.groups for t in group)
+
+
+def _loosened(term: Term) -> str:
+    """A phrase as the AND of its words (the last one keeps the prefix), any other term as is."""
+    if not term.phrase:
+        return term.fts()
+    words: list[str] = []
+    current: list[str] = []
+    for ch in term.text + " ":
+        if _is_token_char(ch):
+            current.append(ch)
+        elif current:
+            words.append("".join(current))
+            current = []
+    if len(words) < 2:
+        return term.fts()
+    parts = [Term(w).fts() for w in words[:-1]] + [Term(words[-1], term.prefix).fts()]
+    return "(" + " AND ".join(parts) + ")"
 
 
 def _is_token_char(ch: str) -> bool:

@@ -103,7 +103,7 @@ def _more(index: Index, con: sqlite3.Connection, parsed: ParsedQuery, stream: _S
     """Add the results of the next candidate to ``stream`` (ranking more when none is left)."""
     if not stream.pending:
         n = max(FIRST_CANDIDATES, stream.ranked)
-        ranked = con.execute(CANDIDATES, (parsed.positive_fts, n, stream.ranked)).fetchall()
+        ranked = con.execute(CANDIDATES, (parsed.candidates_fts, n, stream.ranked)).fetchall()
         stream.ranked += len(ranked)
         stream.pending.extend(ranked)
         stream.last = len(ranked) < n

@@ -124,3 +124,10 @@ def test_arbitrary_queries_never_raise_sqlite_errors(query: str) -> None:
         (parsed.fts,),
     ).fetchall()
     assert isinstance(rows, list)
+
+
+def test_candidates_loosen_phrases_to_their_words() -> None:
+    parsed = parse_query('"care c-are"* OR one -"two three"')
+    assert parsed.candidates_fts == '(("care" AND "c" AND "are"*) OR "one")'
+    assert parsed.positive_fts == '("care c-are"* OR "one")'
+    assert parse_query('"single"').candidates_fts == '("single")'
