@@ -233,7 +233,15 @@ class Index:
                 if cancel is not None and cancel():
                     stats.cancelled = True
                     return False
-                _index_file(writer, job, prepared, stats)
+                if job.state is None:  # a new file the worker read
+                    if prepared.unreadable:
+                        if not prepared.gone:  # (gone since the listing: not searchable now)
+                            stats.errors.append(f"{job.path}: {prepared.error}")
+                    else:
+                        stats.added += 1
+                        job = replace(job, state=prepared.state)
+                if job.state is not None:
+                    _index_file(writer, job, prepared, stats)
                 if writer.pending >= self.BATCH:
                     writer.commit()
                 done += 1
@@ -241,8 +249,20 @@ class Index:
                     progress(done, stats.total)
                 return True
 
+            def start_large() -> None:
+                """Many writes: without waiting for the disk until the end (search_sync), and
+                the files read and prepared in worker processes when there are any."""
+                nonlocal pipe, unsynced_entered
+                if not unsynced_entered:
+                    unsynced_entered = True
+                    unsynced.enter_context(unsynced_writes(con, self.path))
+                if pipe is None and workers > 0:
+                    pipe = Pipeline(workers)
+
             workers = self._workers()
             new_files = len(files) - len(known)
+            if new_files >= self.PARALLEL_MIN:
+                start_large()
             parse_jobs = 0
             for path in files:
                 if cancel is not None and cancel():
@@ -250,21 +270,23 @@ class Index:
                     break
                 rel = self._rel(path)
                 seen.add(rel)
-                job = self._check_one(writer, path, rel, known.get(rel), stats)
+                row = known.get(rel)
+                if row is None and pipe is not None:  # a new file: the worker reads it
+                    pipe.submit(Job(path, rel, None, None))
+                    if not pipe.drain(finish, block=False):
+                        break
+                    continue
+                job = self._check_one(writer, path, rel, row, stats)
                 if job is None:
                     done += 1
                     if progress is not None:
                         progress(done, stats.total)
                 else:
                     parse_jobs += 1
-                    large = parse_jobs >= self.PARALLEL_MIN or new_files >= self.PARALLEL_MIN
-                    if large and not unsynced_entered:
-                        # many writes: without waiting for the disk until the end (search_sync)
-                        unsynced_entered = True
-                        unsynced.enter_context(unsynced_writes(con, self.path))
-                    if pipe is None and workers > 0 and large:
-                        pipe = Pipeline(workers)
+                    if parse_jobs >= self.PARALLEL_MIN:
+                        start_large()
                     if pipe is None:
+                        assert job.state is not None
                         if not finish(job, prepare(job.path, job.state.data)):
                             break
                     else:
@@ -326,6 +348,7 @@ class Index:
                 stats = UpdateStats()
                 job = self._check_one(writer, path, rel, row, stats)
                 if job is not None:
+                    assert job.state is not None
                     _index_file(writer, job, prepare(path, job.state.data), stats)
             elif row is not None:
                 writer.remove_files([row.id])
@@ -379,8 +402,9 @@ class Index:
 
 
 def _index_file(writer: Writer, job: Job, prepared: Prepared, stats: UpdateStats) -> None:
-    """Write a parsed file's row, its title and blocks (if its text changed) and its notes."""
+    """Write a file's row, its text row (if its text changed) and its notes."""
     path, row, state = job.path, job.row, job.state
+    assert state is not None
     if prepared.error is not None:
         stats.errors.append(f"{path}: not indexed: {prepared.error}")
         if row is not None:  # what was indexed may no longer be true

@@ -15,11 +15,11 @@ import os
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from reader.core.search_changes import FileState, IndexedFile
+from reader.core.search_changes import FileState, IndexedFile, read_file_state
 from reader.core.search_rows import (
     NoteRow,
     Notes,
@@ -37,12 +37,13 @@ from reader.core.transcript import index_fields
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """A file to parse and write: its index row (None when new) and its state with its bytes."""
+    """A file to read and write: its index row (None when new) and its state with its bytes;
+    for a new file, the state may be None: the worker reads it (`Prepared.state`)."""
 
     path: Path
     rel: str
     row: IndexedFile | None
-    state: FileState
+    state: FileState | None
 
 
 @dataclass(slots=True)
@@ -61,6 +62,26 @@ class Prepared:
     private_path: str | None = None
     problems: list[str] = field(default_factory=list)
     error: str | None = None
+    #: Read here (a job without a state): the file's state without its bytes, else None.
+    state: FileState | None = None
+    #: The file could not be read here: ``error`` says why; ``gone``: it no longer exists.
+    unreadable: bool = False
+    gone: bool = False
+
+
+def prepare_new(path: Path) -> Prepared:
+    """Read a new file's state (size, time, hash) and `prepare` its bytes."""
+    try:
+        state = read_file_state(path, None)
+    except OSError as exc:
+        return Prepared(
+            error=f"cannot be read: {exc.strerror or exc}",
+            unreadable=True,
+            gone=isinstance(exc, FileNotFoundError),
+        )
+    prepared = prepare(path, state.data)
+    prepared.state = replace(state, data=None)  # the bytes are not sent back
+    return prepared
 
 
 def prepare(path: Path, data: bytes | None) -> Prepared:
@@ -108,7 +129,7 @@ def prepare_chunk(
     if environ is not None and environ != os.environ:
         os.environ.clear()
         os.environ.update(environ)
-    return [prepare(path, data) for path, data in chunk]
+    return [prepare_new(path) if data is None else prepare(path, data) for path, data in chunk]
 
 
 @functools.lru_cache(maxsize=1)
@@ -168,7 +189,7 @@ class Pipeline:
             try:
                 future = self._pool.submit(
                     prepare_chunk,
-                    [(j.path, j.state.data) for j in jobs],
+                    [(j.path, None if j.state is None else j.state.data) for j in jobs],
                     dict(os.environ),
                     _code_fingerprint(),
                 )
@@ -182,7 +203,7 @@ class Pipeline:
                 return future.result()
             except Exception:  # noqa: BLE001 - a worker died: parse this chunk here
                 self._pool = None
-        return prepare_chunk([(j.path, j.state.data) for j in jobs])
+        return prepare_chunk([(j.path, None if j.state is None else j.state.data) for j in jobs])
 
     def drain(self, finish: Callable[[Job, Prepared], bool], block: bool) -> bool:
         """Hand finished chunks to ``finish`` in order: all of them when ``block``, else those

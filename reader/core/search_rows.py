@@ -38,7 +38,8 @@ NoteRow = tuple[int, int, "str | None", str, str, int, str, str]
 #: (`_RUN`) is rendered and compared with the run as written.
 #: (Markup after a space cannot join this run to the one before: only the markup after a letter
 #: or digit, and entities, which make letters, are looked at.)
-_MARKUP = re.compile(r"[*_~`\\\]<{](?<=[^\W_].)|&(?=#?\w+;)")
+_MARKUP = re.compile(r"[*_~`\\\]<{&]")
+_ENTITY_AT = re.compile(r"&#?\w+;")
 #: A run: non-space characters, and whole tags and templates (which may hold spaces).
 _TAG = r"<[A-Za-z!/][^<>]{0,500}>|\{\{[^{}]{0,500}\}\}|\{%[^{}]{0,500}%\}"
 _RUN = re.compile(rf"(?:{_TAG}|\S)*")
@@ -78,6 +79,11 @@ def searchable_body(body: str) -> str:
     for m in _MARKUP.finditer(body):
         i = m.start()
         if i < done:  # in the run just looked at
+            continue
+        if body[i] == "&":
+            if _ENTITY_AT.match(body, i) is None:
+                continue
+        elif i == 0 or not body[i - 1].isalnum():
             continue
         lo = max(body.rfind(" ", 0, i), body.rfind("\n", 0, i), body.rfind("\t", 0, i)) + 1
         done = max(i + 1, _RUN.match(body, lo).end())  # type: ignore[union-attr]
