@@ -249,3 +249,27 @@ def test_the_default_page_is_the_first_screenful(big_library: Path, tmp_path: Pa
     (cache,) = idx._search_db().execute("PRAGMA cache_size").fetchone()
     assert cache == -READ_CACHE_KIB
     idx.close()
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_new_files_gone_or_unreadable_when_read(
+    big_library: Path, tmp_path: Path, workers: int
+) -> None:
+    """A new file gone before it is read is skipped quietly; one that cannot be read (here a
+    folder named like a transcript) is reported; neither counts as added. The workers read new
+    files themselves: same outcome."""
+    (big_library / "folder.md").mkdir()
+    idx = Index(big_library, index_file=tmp_path / "x.sqlite3")
+    idx.WORKERS = workers
+    idx.PARALLEL_MIN = 1
+    listed = idx._library_files()
+    extra = [big_library / "gone.md", big_library / "folder.md"]
+    idx._library_files = lambda: listed + extra  # type: ignore[method-assign]
+    stats = idx.update()
+    assert stats.total == 43 and stats.added == 41 and stats.parsed == 41
+    assert [e for e in stats.errors if "gone.md" in e] == []
+    assert [e.split(":")[0] for e in stats.errors if "folder.md" in e] == [
+        str(big_library / "folder.md")
+    ]
+    assert len(idx.search("welfare", limit=100)) > 10
+    idx.close()
