@@ -48,7 +48,8 @@ class PassageCache:
     """Parsed transcripts by path, thread-safe, the most recently used kept up to `MAX_CHARS`
     characters of text; an entry is used only while the file's size and time are unchanged."""
 
-    MAX_CHARS = 16 * 1024 * 1024
+    #: ≈250 episodes of the benchmark's median size (a page shows up to 20): ≈8 MB of text.
+    MAX_CHARS = 8 * 1024 * 1024
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -116,8 +117,8 @@ class PassageMatcher:
     that range, so refining a query or paging costs no new tokenizing but for the highlights.
     """
 
-    #: Text kept in the table before it is made anew.
-    MAX_CHARS = 16 * 1024 * 1024
+    #: Text kept in the table before it is made anew (its index takes about as much again).
+    MAX_CHARS = 8 * 1024 * 1024
 
     def __init__(self) -> None:
         self.con = sqlite3.connect(":memory:", isolation_level=None)
