@@ -122,6 +122,7 @@ class SearchPanel(QWidget):
         self.worker.indexUpdated.connect(self._on_indexed)
         self.worker.indexFailed.connect(self._on_index_failed)
         self.worker.resultsReady.connect(self._on_results)
+        self.worker.moreResults.connect(self._on_more_results)
         self.worker.queryFailed.connect(self._on_query_failed)
         model = self.window_.model
         for signal in (model.annotationAdded, model.annotationChanged, model.annotationRemoved):
@@ -226,6 +227,13 @@ class SearchPanel(QWidget):
     def _on_results(self, query: str, results: list[SearchResult]) -> None:
         self._error = ""
         self.model.set_results(results)
+        self._show_results(query)
+
+    def _on_more_results(self, query: str, results: list[SearchResult]) -> None:
+        self.model.extend(results)
+        self._show_results(query)
+
+    def _show_results(self, query: str) -> None:
         self.view.expandAll()
         hits, episodes = self.model.hit_count(), len(self.model.groups)
         if not hits:

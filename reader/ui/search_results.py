@@ -92,26 +92,39 @@ class ResultsModel(QStandardItemModel):
         self.groups: list[EpisodeHits] = []
 
     def set_results(self, results: list[SearchResult]) -> None:
-        from reader.core.search import group_by_episode  # loaded when the panel is first used
-
         self.clear()
-        self.groups = group_by_episode(results)
+        self.groups = []
+        self.extend(results)
+
+    def extend(self, results: list[SearchResult]) -> None:
+        """Add ``results`` (the next ones, best first): a hit of an episode already listed
+        joins it, any other starts a new episode at the end."""
+        from reader.core.search import EpisodeHits  # loaded when the panel is first used
+
         root = self.invisibleRootItem()
-        for group in self.groups:
-            episode = QStandardItem(group.title)
-            episode.setEditable(False)
-            episode.setData(str(group.path), PathRole)
-            episode.setData(len(group.results), CountRole)
-            episode.setData(
-                f"{group.title}, {len(group.results)} hits", Qt.ItemDataRole.ToolTipRole
-            )
-            for result in group.results:
-                hit = QStandardItem(f"{hit_heading(result)}: {result.snippet}")
-                hit.setEditable(False)
-                hit.setData(result, ResultRole)
-                hit.setData(str(result.path), PathRole)
-                episode.appendRow(hit)
-            root.appendRow(episode)
+        rows = {group.path: row for row, group in enumerate(self.groups)}
+        for result in results:
+            row = rows.get(result.path)
+            if row is None:
+                row = rows[result.path] = len(self.groups)
+                self.groups.append(EpisodeHits(result.path, result.title, ()))
+                episode = QStandardItem(result.title)
+                episode.setEditable(False)
+                episode.setData(str(result.path), PathRole)
+                root.appendRow(episode)
+            group = self.groups[row]
+            self.groups[row] = EpisodeHits(group.path, group.title, (*group.results, result))
+            hit = QStandardItem(f"{hit_heading(result)}: {result.snippet}")
+            hit.setEditable(False)
+            hit.setData(result, ResultRole)
+            hit.setData(str(result.path), PathRole)
+            episode = root.child(row)
+            episode.appendRow(hit)
+        for row in sorted({rows[r.path] for r in results}):
+            group, episode = self.groups[row], root.child(row)
+            count = len(group.results)
+            episode.setData(count, CountRole)
+            episode.setData(f"{group.title}, {count} hits", Qt.ItemDataRole.ToolTipRole)
 
     def hit_count(self) -> int:
         return sum(len(g.results) for g in self.groups)

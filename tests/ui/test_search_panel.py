@@ -180,3 +180,36 @@ def test_shortcuts_are_not_ambiguous(window: MainWindow) -> None:
     assert window.findChild(QAction, "action_search_library") in menus["menu_edit"].actions()
     browser = window.findChild(QAction, "action_annotation_browser")
     assert browser in menus["menu_annotate"].actions()
+
+
+def test_the_first_results_come_first_then_the_rest(qtbot, library: Path) -> None:
+    """More hits than a first page: the panel shows the first ones as soon as they are found,
+    then adds the rest, in the same groups as one list of them all would make."""
+    from reader.core.search import Index, group_by_episode
+    from reader.ui.search_worker import FIRST_RESULTS
+
+    for i in range(12):
+        (library / f"welfare-{i:02d}.md").write_text(
+            f"---\ntitle: Welfare talk {i}\n---\nAL - Al Lee\n\n"
+            + "".join(f"AL Welfare matters, part {k}.\n\n" for k in range(3)),
+            encoding="utf-8",
+        )
+    window = open_window(qtbot, library)
+    panel = open_panel(qtbot, window)
+    first: list[int] = []
+    more: list[int] = []
+    panel.worker.resultsReady.connect(lambda _q, results: first.append(len(results)))
+    panel.worker.moreResults.connect(lambda _q, results: more.append(len(results)))
+    search(qtbot, panel, "welfare")
+    assert first == [FIRST_RESULTS] and more == [12 * 4 - FIRST_RESULTS]
+    with Index(library) as index:
+        expected = group_by_episode(index.search("welfare", limit=200))
+    assert panel.model.groups == expected
+    model = panel.model
+    assert model.rowCount() == 12
+    for row, group in enumerate(expected):
+        episode = model.index(row, 0)
+        assert episode.data(CountRole) == model.rowCount(episode) == len(group.results) == 4
+        shown = [model.index(k, 0, episode).data(ResultRole) for k in range(4)]
+        assert shown == list(group.results)
+    assert "48 hits in 12 episodes" in panel.status.text()
