@@ -86,8 +86,9 @@ class UpdateStats:
 
     ``total`` transcripts in the library; ``added`` new to the index; ``changed`` whose bytes or
     sidecar differ; ``unchanged`` skipped on size and time; ``rehashed`` re-read but identical;
-    ``parsed`` transcripts parsed; ``removed`` gone from the library; ``blocks`` and ``notes``
-    rows written; ``errors`` one line per file problem (such files are retried next time).
+    ``parsed`` transcripts read and indexed; ``removed`` gone from the library; ``texts`` and
+    ``notes`` rows written; ``errors`` one line per file problem (such files are retried next
+    time).
     """
 
     total: int = 0
@@ -204,8 +205,9 @@ class Index:
         update stops after the current file, keeps what it indexed and sets ``cancelled``.
         Raises `SearchIndexError` when the library cannot be listed or the index not written.
 
-        Files are read and written here; when many must be parsed, the parsing runs in worker
-        processes (see `WORKERS`), a few chunks ahead of the writes.
+        Files are written here; when many must be read, worker processes read and prepare them
+        (see `WORKERS`), chunks ahead of the writes, and the writes wait for the disk only at
+        the end (`reader.core.search_sync`).
         """
         t0 = time.perf_counter()
         if not self.root.exists():
@@ -228,7 +230,7 @@ class Index:
             done = 0
 
             def finish(job: Job, prepared: Prepared) -> bool:
-                """Write one parsed file; false when cancelled before it."""
+                """Write one prepared file; false when cancelled before it."""
                 nonlocal done
                 if cancel is not None and cancel():
                     stats.cancelled = True
