@@ -40,6 +40,8 @@ NoteRow = tuple[int, int, "str | None", str, str, int, str, str]
 #: or digit, and entities, which make letters, are looked at.)
 _MARKUP = re.compile(r"[*_~`\\\]<{&]")
 _ENTITY_AT = re.compile(r"&#?\w+;")
+#: How far back the start of a run is looked for (a longer "word" is not one).
+RUN_BACK = 1000
 #: A run: non-space characters, and whole tags and templates (which may hold spaces).
 _TAG = r"<[A-Za-z!/][^<>]{0,500}>|\{\{[^{}]{0,500}\}\}|\{%[^{}]{0,500}%\}"
 _RUN = re.compile(rf"(?:{_TAG}|\S)*")
@@ -85,7 +87,11 @@ def searchable_body(body: str) -> str:
                 continue
         elif i == 0 or not body[i - 1].isalnum():
             continue
-        lo = max(body.rfind(" ", 0, i), body.rfind("\n", 0, i), body.rfind("\t", 0, i)) + 1
+        # (the run starts after the last space; looked for back to the run before, and no
+        # further than `RUN_BACK`: a line without spaces must not be scanned again each time)
+        floor = max(done, i - RUN_BACK)
+        lo = max(body.rfind(" ", floor, i), body.rfind("\n", floor, i), body.rfind("\t", floor, i))
+        lo = floor if lo < 0 else lo + 1
         done = max(i + 1, _RUN.match(body, lo).end())  # type: ignore[union-attr]
         run = body[lo:done]
         if _JOINED.search(run) is None:

@@ -422,3 +422,31 @@ def test_libyaml_is_used_when_available() -> None:
         assert issubclass(fm.BoundedSafeLoader, yaml.CSafeLoader)
     else:  # pragma: no cover - PyYAML without libyaml
         assert fm.BoundedSafeLoader is fm.PyBoundedSafeLoader
+
+
+def test_the_search_index_takes_every_file(
+    library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Indexing the hostile library finishes (in worker processes, as a large update would),
+    reports no file as broken that the parser reads, and its words are found in their passages;
+    nothing is written beside the transcripts."""
+    from reader.core.search import Index
+
+    monkeypatch.setenv("TRANSCRIPT_READER_HOME", str(tmp_path / "home"))
+    before = _snapshot(library)
+    t0 = time.perf_counter()
+    with Index(library) as index:
+        index.PARALLEL_MIN = 1
+        stats = index.update()
+        assert stats.total == len(EXPECT) + 2 and not stats.cancelled
+        assert stats.parsed == stats.total and not stats.errors
+        hits = index.search("words", limit=5)
+        assert hits and all(r.kind in ("text", "title") for r in hits)
+        (cafe,) = {r.path.name for r in index.search("café", limit=50)} & {"utf16-bom.md"}
+        assert cafe == "utf16-bom.md"
+        (inside,) = index.search('"inside a folder"')
+        assert inside.path == library / "folder.md" / "inside.md" and inside.kind == "text"
+        assert index.search("pwned") == []  # the tags' text is front matter, not the body
+    # generous: a quadratic pass over the 20 MB line would take hours
+    assert time.perf_counter() - t0 < 120
+    assert _snapshot(library) == before
