@@ -119,6 +119,7 @@ class MainWindow(LibraryMixin, AnnotatingMixin, PanesMixin, QMainWindow):
 
     def _build_panes(self) -> None:
         self.episodes = EpisodeListPanel(self)
+        self.loader.sort_key = lambda: self.episodes.model.sort_key  # (read off-thread)
         self.view = TranscriptView(self)
         self.view.setObjectName("transcriptView")
         self.find_bar = FindBar(self.view, self)

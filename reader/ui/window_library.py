@@ -264,7 +264,8 @@ class LibraryMixin(_MixinBase):
         last_read = None
         if first:
             last_read = {k: v[1] for k, v in self.settings.value("reading/positions").items()}
-        self.episodes.model.set_episodes(metas, last_read)  # a refresh keeps the selection
+        # a refresh keeps the selection; a large first list comes sorted from the loader
+        self.episodes.model.set_episodes(metas, last_read, self.loader.presorted)
         if self._initial_open:
             QTimer.singleShot(0, self, self._open_initial_episode)  # after this turn's paint
         if self.loader.partial:

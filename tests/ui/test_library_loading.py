@@ -509,3 +509,67 @@ def test_the_speakers_reach_the_list_as_they_are_completed(
     assert all(partial and n == 6 for partial, n, _ in interims)
     model = window.episodes.model
     assert all(model.meta(r).speakers == ["Jane Doe", "Omar Khan"] for r in range(6))
+
+
+def test_a_presorted_list_is_not_sorted_again_on_the_gui_thread(
+    qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large list comes sorted and indexed from the loading thread: the model takes that
+    order for that very list in its current order, and sorts anything else itself."""
+    from reader.ui import episode_model
+
+    panel = EpisodeListPanel()
+    qtbot.addWidget(panel)
+    metas = many_metas(30)
+    presorted = episode_model.presort(metas, "date")
+    assert presorted is not None and episode_model.presort(metas, "read") is None
+    sorted_here: list[str] = []
+    real = episode_model._sorted
+
+    def counting(items, key, last_read):  # type: ignore[no-untyped-def]
+        sorted_here.append(key)
+        return real(items, key, last_read)
+
+    monkeypatch.setattr(episode_model, "_sorted", counting)
+    panel.model.set_episodes(metas, None, presorted)
+    assert sorted_here == []
+    assert [m.path for m in panel.model._metas] == [m.path for m in presorted.ordered]
+    assert panel.first_path() == "/lib/00029.md" and panel.model.row_of("/lib/00000.md") == 29
+    # not for another list, nor in another order
+    other = many_metas(31)
+    panel.model.set_episodes(other, None, presorted)
+    assert sorted_here == ["date"] and panel.model.episode_count() == 31
+    panel.set_sort_key("title")
+    fresh = many_metas(32)
+    by_date = episode_model.presort(fresh, "date")
+    sorted_here.clear()
+    panel.model.set_episodes(fresh, None, by_date)
+    assert sorted_here == ["title"]
+    assert panel.proxy.index(0, 0).data() == "Episode 0"
+
+
+def test_the_window_gets_a_large_first_list_presorted(
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window's loader sorts a first list in the window's order off the GUI thread."""
+    from reader.ui import episode_model, library_loader
+
+    monkeypatch.setattr(library_loader, "PRESORT_FROM", 2)
+    library = write_library(tmp_path / "library")
+    on_gui_thread: list[str] = []
+    real = episode_model._sorted
+
+    def noting(items, key, last_read):  # type: ignore[no-untyped-def]
+        if threading.current_thread() is threading.main_thread():
+            on_gui_thread.append(key)
+        return real(items, key, last_read)
+
+    monkeypatch.setattr(episode_model, "_sorted", noting)
+    window = MainWindow(test_settings(), interactive=False)
+    qtbot.addWidget(window)
+    window.episodes.set_sort_key("title")
+    window.open_path(library)
+    wait_loaded(qtbot, window)
+    assert on_gui_thread == []
+    titles = [window.episodes.proxy.index(r, 0).data() for r in range(3)]
+    assert titles == sorted(titles, key=str.casefold)
