@@ -259,6 +259,7 @@ class Index:
                 nonlocal pipe, unsynced_entered
                 if not unsynced_entered:
                     unsynced_entered = True
+                    writer.commit()  # (a safety level cannot change inside a transaction)
                     unsynced.enter_context(unsynced_writes(con, self.path))
                 if pipe is None and workers > 0:
                     pipe = Pipeline(workers)

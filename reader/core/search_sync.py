@@ -132,8 +132,12 @@ def settle(con: sqlite3.Connection, index: Path) -> None:
 @contextlib.contextmanager
 def unsynced_writes(con: sqlite3.Connection, index: Path) -> Iterator[None]:
     """Write without waiting for the disk inside the block (see the module's documentation);
-    writes as usual when another process holds the lock. Commit or roll back before leaving
-    the block: what is pending then is rolled back."""
+    writes as usual when another process holds the lock, or when called inside a transaction
+    (the safety level cannot change there). Commit or roll back before leaving the block: what
+    is pending then is rolled back."""
+    if con.in_transaction:
+        yield
+        return
     lock = filelock.FileLock(lock_path(index))
     try:
         lock.acquire(timeout=0)

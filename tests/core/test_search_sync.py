@@ -118,3 +118,23 @@ def test_a_running_updates_mark_is_left_alone(library: Path, tmp_path: Path) -> 
         assert idx.update().parsed == 1
         assert search_sync.mark_path(idx.path).read_text(encoding="ascii") == "another-boot\n"
     idx.close()
+
+
+def test_an_update_that_grows_large_midway_writes_unsynced_from_then_on(
+    library: Path, tmp_path: Path
+) -> None:
+    """Changed files are written one by one until there are many: the update then commits what
+    it wrote and goes on without syncing (a safety level cannot change inside a transaction)."""
+    idx = _index(library, tmp_path)
+    assert idx.update().parsed == 12
+    for i in range(8):
+        path = library / f"ep{i:02d}.md"
+        path.write_text(f"---\ntitle: Episode {i}\n---\nAL Other words about care, day {i}.\n")
+        os.utime(path, (OLD + 60, OLD + 60))
+    mark = search_sync.mark_path(idx.path)
+    seen: list[bool] = []
+    stats = idx.update(progress=lambda done, total: seen.append(mark.exists()))
+    assert stats.changed == 8 and stats.parsed == 8 and not stats.errors
+    assert any(seen) and not all(seen)  # marked once the update grew large
+    assert not mark.exists()
+    assert len(idx.search("care", limit=50)) == 8
