@@ -48,16 +48,15 @@ class Job:
 
 @dataclass(slots=True)
 class Prepared:
-    """What parsing one file gives the writer: plain values, cheap to send between processes.
+    """What reading one file gives the writer: plain values, cheap to send between processes.
 
     ``title`` is shown in results, ``title_text`` indexed (title and subtitle), ``body`` the
-    body as indexed (`searchable_body`). ``parsed``: the body was parsed.
-    ``error`` set: the file could not be read (nothing else is set)."""
+    body as indexed (`searchable_body`).
+    ``error`` set: the file could not be read or parsed (nothing else is set)."""
 
     title: str = ""
     title_text: str = ""
     body: str = ""
-    parsed: bool = False
     notes: list[NoteRow] = field(default_factory=list)
     private_path: str | None = None
     problems: list[str] = field(default_factory=list)
@@ -98,7 +97,6 @@ def prepare(path: Path, data: bytes | None) -> Prepared:
         title=episode_title(meta),
         title_text=title_text(meta),
         body=searchable_body(body),
-        parsed=transcript is not None,
     )
     if transcript is None:
         return prepared

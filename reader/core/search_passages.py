@@ -32,7 +32,6 @@ class Passages:
     """A transcript's canonical text and its non-empty blocks (start, end, speaker)."""
 
     text: str
-    starts: tuple[int, ...]
     blocks: tuple[tuple[int, int, str | None], ...]
 
 
@@ -90,7 +89,7 @@ class PassageCache:
         blocks = tuple(
             (b.start, b.end, b.speaker) for b in transcript.blocks if text[b.start : b.end].strip()
         )
-        passages = Passages(indexable(text), tuple(b[0] for b in blocks), blocks)
+        passages = Passages(indexable(text), blocks)
         with self._lock:
             old = self._items.pop(key, None)
             if old is not None:
