@@ -160,13 +160,14 @@ class PassageMatcher:
         return first
 
     def match(self, passages: Passages, title: str, query: ParsedQuery) -> list[Passage]:
-        """The passages of ``passages`` (and the title) that match ``query``, best first: the
-        title, then the blocks by bm25."""
+        """The passages of ``passages`` (and the title) that match ``query``: the title first,
+        then the blocks in the order of the text. (Not by bm25: its statistics here would be
+        those of whichever transcripts the table holds, so the order of an episode's hits
+        would change with the searches made before.)"""
         first = self._first_row(passages, title)
         rows = self.con.execute(
             "SELECT rowid, highlight(part, 0, ?1, ?2), highlight(part, 1, ?1, ?2) FROM part "
-            "WHERE part MATCH ?3 AND rowid BETWEEN ?4 AND ?5 "
-            "ORDER BY rowid > ?4, bm25(part), rowid",
+            "WHERE part MATCH ?3 AND rowid BETWEEN ?4 AND ?5 ORDER BY rowid",
             (MARK_OPEN, MARK_CLOSE, query.fts, first, first + len(passages.blocks)),
         ).fetchall()
         return [

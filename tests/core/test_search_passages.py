@@ -161,3 +161,23 @@ def test_a_transcript_is_inserted_once_while_there_is_room(tmp_path: Path) -> No
             assert len(inserted) > 6  # made anew: inserted again
     finally:
         PassageMatcher._first_row = real  # type: ignore[method-assign]
+
+
+def test_an_episodes_hits_come_title_first_then_in_the_order_of_the_text(tmp_path: Path) -> None:
+    root = tmp_path / "lib"
+    root.mkdir()
+    (root / "a.md").write_text(
+        "---\ntitle: Care talk\n---\n"
+        "AB A long first paragraph that mentions care once among many other words here.\n\n"
+        "CD Care, care and care.\n\nAB Nothing here.\n\nCD And care at the end.\n"
+    )
+    (root / "b.md").write_text("---\ntitle: Other\n---\nAB Support and policy, care too.\n")
+    with Index(root, index_file=tmp_path / "x.sqlite3") as index:
+        index.update()
+        first = [(r.kind, r.start) for r in index.search("care") if r.path.name == "a.md"]
+        assert first[0] == ("title", 0)
+        starts = [s for kind, s in first[1:]]
+        assert len(starts) == 3 and starts == sorted(starts)
+        index.search("support OR policy")  # other passages in the matcher's table
+        again = [(r.kind, r.start) for r in index.search("care") if r.path.name == "a.md"]
+        assert again == first
